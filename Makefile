@@ -1,0 +1,31 @@
+.PHONY: help demo test test-fast quality requirements upgrade sample clean
+
+help: ## list the targets
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-22s %s\n", $$1, $$2}'
+
+demo: ## run the stand-in LMS with the plugin and sample data on http://127.0.0.1:8000/
+	bash scripts/demo.sh
+
+test: ## run the whole suite (both Pythons, Node verifier, MariaDB where available)
+	bash scripts/test.sh
+
+test-fast: ## the suite once, on .venv and SQLite
+	.venv/bin/python -m pytest
+
+quality: ## lint
+	.venv/bin/python -m pip install -q -r requirements/quality.txt
+	.venv/bin/ruff check openedx_plugin badge_xblock lms_standin tests
+
+requirements: ## install the development requirements into .venv
+	.venv/bin/python -m pip install -q -r requirements/dev.txt -e .
+
+COMPILE = .venv/bin/pip-compile -q --allow-unsafe --strip-extras --no-emit-index-url
+upgrade: ## recompile requirements/*.txt from requirements/*.in
+	cd requirements && for f in base test mysql quality pip-tools dev; do ../$(COMPILE) --upgrade -o $$f.txt $$f.in; done
+
+sample: ## write sample documents to var/sample
+	.venv/bin/python manage.py migrate --noinput -v0
+	.venv/bin/python manage.py badges_sample --out var/sample --base-url http://127.0.0.1:8000
+
+clean: ## remove build and run artefacts
+	rm -rf build dist *.egg-info var .pytest_cache

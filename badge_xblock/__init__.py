@@ -1,0 +1,5 @@
+"""The Open Badges XBlock: a badge inside a course unit."""
+
+from .block import BadgeXBlock
+
+__all__ = ["BadgeXBlock"]

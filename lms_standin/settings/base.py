@@ -1,0 +1,87 @@
+"""
+Settings shared by the demo and the test host.
+
+The plugin is never named here: like the LMS, this host discovers it through
+its ``lms.djangoapp`` entry point and lets it add its own settings, URLs and
+signal receivers through edx-django-utils.
+"""
+
+import os
+from pathlib import Path
+
+from edx_django_utils.plugins import add_plugins, get_plugin_apps
+
+PROJECT_TYPE = "lms.djangoapp"
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+VAR_DIR = Path(os.environ.get("BADGES_VAR_DIR", BASE_DIR / "var"))
+
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "stand-in-lms-not-a-secret")
+DEBUG = False
+ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]", "testserver"]
+LMS_ROOT_URL = os.environ.get("LMS_ROOT_URL", "http://127.0.0.1:8000")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "lms_standin.apps.StandInLmsConfig",
+] + get_plugin_apps(PROJECT_TYPE)
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "lms_standin.urls"
+TEMPLATES = [{
+    "BACKEND": "django.template.backends.django.DjangoTemplates",
+    "DIRS": [],
+    "APP_DIRS": True,
+    "OPTIONS": {"context_processors": [
+        "django.template.context_processors.request",
+        "django.contrib.auth.context_processors.auth",
+        "django.contrib.messages.context_processors.messages",
+    ]},
+}]
+
+
+def database(name):
+    """SQLite by default; MariaDB/MySQL when BADGES_DB=mysql (as in CI's integration run)."""
+    if os.environ.get("BADGES_DB") == "mysql":
+        return {
+            "ENGINE": "django.db.backends.mysql",
+            "NAME": os.environ.get("BADGES_MYSQL_DB", "openedx_badges"),
+            "USER": os.environ.get("BADGES_MYSQL_USER", "root"),
+            "PASSWORD": os.environ.get("BADGES_MYSQL_PASSWORD", ""),
+            "HOST": os.environ.get("BADGES_MYSQL_HOST", "127.0.0.1"),
+            "PORT": os.environ.get("BADGES_MYSQL_PORT", "3306"),
+            "OPTIONS": {"charset": "utf8mb4"},
+            "TEST": {"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"},
+        }
+    return {"ENGINE": "django.db.backends.sqlite3", "NAME": name}
+
+
+USE_TZ = True
+TIME_ZONE = "UTC"
+USE_I18N = True
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("es", "Español"), ("fr", "Français"), ("ar", "العربية")]
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+LOGIN_URL = "/admin/login/"
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+}

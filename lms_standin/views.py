@@ -1,0 +1,17 @@
+"""The stand-in LMS's home page: what the demo has, with links to try each part."""
+
+from django.shortcuts import render
+
+from openedx_plugin import public_urls
+from openedx_plugin.models import Award, BadgeClass, Issuer
+
+
+def home(request):
+    awards = Award.objects.select_related("badge_class__issuer", "user").order_by("-issued_on")[:50]
+    return render(request, "lms_standin/home.html", {
+        "issuers": [(issuer, public_urls.issuer_did(issuer), public_urls.did_json_url(issuer))
+                    for issuer in Issuer.objects.all()],
+        "badge_classes": BadgeClass.objects.select_related("issuer").all(),
+        "awards": [(award, public_urls.verify_page_url(award), public_urls.credential_url(award))
+                   for award in awards],
+    })

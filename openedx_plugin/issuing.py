@@ -1,0 +1,378 @@
+"""
+The plugin's Python API for issuing: issuers, awards, revocation, public documents.
+
+Everything that creates or changes a credential goes through here (the award
+engine, the admin, the sample command, the XBlock), so there is one path that
+signs, and the documents a verifier sees are the ones this module stored.
+"""
+
+import logging
+import secrets
+from datetime import timedelta
+from datetime import timezone as dt_timezone
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from . import compat, keystore, public_urls
+from .engine import dataintegrity, ob2, ob3, statuslist
+from .models import Award, BadgeClass, Issuer, SigningKey, StatusList
+
+log = logging.getLogger(__name__)
+
+
+def iso(moment):
+    """XSD dateTime in UTC with a Z, seconds precision: the form every verifier accepts."""
+    return moment.astimezone(dt_timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# --- issuers -------------------------------------------------------------------------------
+
+
+def default_base_url():
+    return (getattr(settings, "OPENEDX_BADGES_PUBLIC_BASE_URL", "") or compat.lms_root_url()).rstrip("/")
+
+
+@transaction.atomic
+def create_issuer(name, url, email, *, description="", org="", public_base_url=None, identity=None,
+                  is_default=None, image=None):
+    """Create an issuer with its Ed25519 and RSA keys."""
+    if is_default is None:
+        is_default = not Issuer.objects.filter(is_default=True).exists()
+    issuer = Issuer.objects.create(
+        name=name, url=url, email=email, description=description, org=org,
+        public_base_url=(public_base_url or default_base_url()).rstrip("/"),
+        identity=identity or getattr(settings, "OPENEDX_BADGES_DEFAULT_IDENTITY", "did:web"),
+        is_default=is_default,
+    )
+    if image:
+        set_image(issuer, image)
+    keystore.create_key(issuer, SigningKey.ED25519)
+    keystore.create_key(issuer, SigningKey.RSA)
+    return issuer
+
+
+def issuer_for_course(course_key):
+    """The issuer of a course's organisation, or the default issuer."""
+    org = ""
+    if course_key and ":" in course_key:
+        org = course_key.split(":", 1)[1].split("+", 1)[0]
+    issuer = Issuer.objects.filter(org=org).first() if org else None
+    return issuer or Issuer.objects.filter(is_default=True).first()
+
+
+def issuer_profile_ob3(issuer):
+    return ob3.build_profile(
+        public_urls.issuer_did(issuer), issuer.name, issuer.url, email=issuer.email,
+        description=issuer.description or None,
+        image=public_urls.issuer_image_url(issuer) if issuer.image_data else None,
+    )
+
+
+def did_document(issuer):
+    """
+    The issuer's did:web document: every Ed25519 key it ever had, all of them in
+    ``assertionMethod``, because verifiers check that the key of a proof is listed
+    there; rotation stops a key signing, it does not take back what it signed.
+    """
+    from .engine import dids, keys  # pylint: disable=import-outside-toplevel
+
+    did = public_urls.issuer_did(issuer)
+    if issuer.identity == "did:key":
+        return dids.did_key_document(did)
+    ed_keys = list(issuer.keys.filter(kind=SigningKey.ED25519).order_by("created", "id"))
+    return dids.did_web_document(
+        did,
+        keys=[(key.key_id, keys.public_from_multibase(key.public_key)) for key in ed_keys],
+        assertion_fragments=[key.key_id for key in ed_keys],
+    )
+
+
+def issuer_ob2(issuer):
+    rsa_keys = issuer.keys.filter(kind=SigningKey.RSA).order_by("created", "id")
+    return ob2.build_issuer(
+        public_urls.issuer_url(issuer), issuer.name, issuer.url, issuer.email,
+        description=issuer.description or None,
+        image=public_urls.issuer_image_url(issuer) if issuer.image_data else None,
+        public_keys=[public_urls.key_url(issuer, key) for key in rsa_keys],
+        revocation_list=public_urls.revocation_list_url(issuer),
+    )
+
+
+def key_ob2(issuer, key):
+    return ob2.build_crypto_key(public_urls.key_url(issuer, key), public_urls.issuer_url(issuer), key.public_key)
+
+
+def revocation_list_ob2(issuer):
+    revoked = Award.objects.filter(badge_class__issuer=issuer, revoked=True).order_by("revoked_at", "id")
+    return ob2.build_revocation_list(
+        public_urls.revocation_list_url(issuer), public_urls.issuer_url(issuer),
+        [(f"urn:uuid:{award.uuid}", award.revocation_reason or None) for award in revoked]
+        + [(public_urls.assertion_url(award), award.revocation_reason or None) for award in revoked],
+    )
+
+
+# --- badge classes ---------------------------------------------------------------------------
+
+
+def achievement_ob3(badge_class):
+    tags = list(badge_class.tags or [])
+    if badge_class.level:
+        tags.append(badge_class.level)
+    return ob3.build_achievement(
+        public_urls.badge_class_url(badge_class), badge_class.name, badge_class.description,
+        criteria_narrative=badge_class.criteria_narrative or None,
+        criteria_id=badge_class.criteria_url or None,
+        image=public_urls.badge_image_url(badge_class),
+        achievement_type=badge_class.achievement_type or None,
+        alignment=badge_class.alignments or (),
+        tag=tags,
+    )
+
+
+def badge_class_ob2(badge_class):
+    return ob2.build_badge_class(
+        public_urls.badge_class_url(badge_class), badge_class.name, badge_class.description,
+        public_urls.badge_image_url(badge_class),
+        criteria_url=badge_class.criteria_url or None,
+        criteria_narrative=badge_class.criteria_narrative or None,
+        issuer_id=public_urls.issuer_url(badge_class.issuer),
+        alignments=[
+            {k2: a[k3] for k2, k3 in (("targetName", "targetName"), ("targetUrl", "targetUrl"),
+                                      ("targetDescription", "targetDescription"),
+                                      ("targetFramework", "targetFramework"), ("targetCode", "targetCode"))
+             if a.get(k3)}
+            for a in (badge_class.alignments or [])
+        ] or None,
+        tags=(list(badge_class.tags or []) + ([badge_class.level] if badge_class.level else [])) or None,
+    )
+
+
+# --- status lists ----------------------------------------------------------------------------
+
+
+def _allocate_status_slot(issuer):
+    """Reserve the next free index of the issuer's revocation list (locked: one slot per award)."""
+    size = getattr(settings, "OPENEDX_BADGES_STATUS_LIST_SIZE", 131072)
+    status_list = (StatusList.objects.select_for_update()
+                   .filter(issuer=issuer, purpose="revocation", next_index__lt=size).order_by("id").first())
+    if status_list is None:
+        status_list = StatusList.objects.create(issuer=issuer, size=size, bits=bytes(size // 8))
+        status_list = StatusList.objects.select_for_update().get(pk=status_list.pk)
+    index = status_list.next_index
+    StatusList.objects.filter(pk=status_list.pk).update(next_index=index + 1)
+    return status_list, index
+
+
+def sign_status_list(status_list):
+    """Re-sign the list credential from its bits; called when a bit changes."""
+    bits = _bits_of(status_list)
+    issuer = status_list.issuer
+    key = keystore.active_key(issuer, SigningKey.ED25519)
+    unsigned = statuslist.build_status_list_credential(
+        public_urls.status_list_url(status_list), public_urls.issuer_did(issuer, key), bits.encode(),
+        iso(timezone.now()), purpose=status_list.purpose,
+    )
+    status_list.credential = dataintegrity.sign(
+        unsigned, keystore.load_private_key(key), public_urls.verification_method(issuer, key))
+    status_list.save(update_fields=["credential", "modified"])
+    return status_list.credential
+
+
+def status_list_credential(status_list):
+    if not status_list.credential:
+        sign_status_list(status_list)
+    return status_list.credential
+
+
+# --- awards ----------------------------------------------------------------------------------
+
+
+class AwardRefused(Exception):
+    """The award is not made; the message says why (e.g. a revoked earlier award)."""
+
+
+def current_award(badge_class, user):
+    """The learner's latest award of this badge, whatever its state."""
+    return Award.objects.filter(badge_class=badge_class, user=user).order_by("-sequence").first()
+
+
+def award_state(award, now=None):
+    if award is None:
+        return "none"
+    if award.revoked:
+        return "revoked"
+    if award.valid_until and award.valid_until <= (now or timezone.now()):
+        return "expired"
+    return "earned"
+
+
+def award_badge(badge_class, user, *, email=None, evidence=None, result=None, provenance=None,
+                issued_on=None, after_revocation=False):
+    """
+    Award ``badge_class`` to ``user`` once; return ``(award, created)``.
+
+    A valid earlier award is returned unchanged (events arrive more than once).
+    An expired one is followed by a new award. A revoked one blocks automatic
+    re-awarding: only staff, with ``after_revocation``, award again (ADR 0003).
+    """
+    existing = current_award(badge_class, user)
+    state = award_state(existing)
+    if state == "earned":
+        return existing, False
+    if state == "revoked" and not after_revocation:
+        raise AwardRefused("This badge was revoked for this learner; only staff can award it again.")
+    sequence = existing.sequence + 1 if existing else 1
+    try:
+        with transaction.atomic():
+            award = _create_award(badge_class, user, sequence, email=email, evidence=evidence or [],
+                                  result=result or [], provenance=provenance or {}, issued_on=issued_on)
+    except IntegrityError:
+        # Another worker made this award first: the constraint decided, report theirs.
+        award = Award.objects.get(badge_class=badge_class, user=user, sequence=sequence)
+        return award, False
+    return award, True
+
+
+def _create_award(badge_class, user, sequence, *, email, evidence, result, provenance, issued_on):
+    issued_on = (issued_on or timezone.now()).replace(microsecond=0)
+    valid_until = issued_on + timedelta(days=badge_class.validity_days) if badge_class.validity_days else None
+    award = Award.objects.create(
+        badge_class=badge_class, user=user, sequence=sequence,
+        recipient_identity="", recipient_salt=secrets.token_hex(16),
+        issued_on=issued_on, valid_until=valid_until,
+        evidence=evidence, result=result, provenance=provenance,
+    )
+    award.status_list, award.status_index = _allocate_status_slot(badge_class.issuer)
+    _sign_documents(award, email or user.email)
+    award.save()
+    return award
+
+
+def _sign_documents(award, email):
+    """Build and sign the 3.0 credential and the 2.0 assertions of an award."""
+    badge_class = award.badge_class
+    issuer = badge_class.issuer
+    ed_key = keystore.active_key(issuer, SigningKey.ED25519)
+    rsa_key = keystore.active_key(issuer, SigningKey.RSA)
+
+    identity = ob3.hashed_email_identity(email, award.recipient_salt)
+    award.recipient_identity = identity["identityHash"]
+    credential = ob3.build_credential(
+        public_urls.credential_url(award), issuer_profile_ob3(issuer), achievement_ob3(badge_class),
+        recipient_identity=identity,
+        valid_from=iso(award.issued_on), awarded_date=iso(award.issued_on),
+        valid_until=iso(award.valid_until) if award.valid_until else None,
+        name=badge_class.name, description=badge_class.description,
+        image=public_urls.badge_image_url(badge_class),
+        evidence=[_ob3_evidence(item) for item in award.evidence],
+        results=award.result or (),
+        credential_status=statuslist.status_entry(public_urls.status_list_url(award.status_list),
+                                                  award.status_index),
+    )
+    award.ob3_credential = dataintegrity.sign(
+        credential, keystore.load_private_key(ed_key), public_urls.verification_method(issuer, ed_key),
+        created=iso(award.issued_on),
+    )
+
+    recipient = ob2.hashed_email_recipient(email, award.recipient_salt)
+    common = {
+        "image": public_urls.badge_image_url(badge_class),
+        "evidence": [_ob2_evidence(item) for item in award.evidence] or None,
+        "expires": iso(award.valid_until) if award.valid_until else None,
+    }
+    award.ob2_assertion = ob2.build_assertion(
+        public_urls.assertion_url(award), recipient, public_urls.badge_class_url(badge_class),
+        iso(award.issued_on), verification={"type": "hosted"}, **common)
+    award.ob2_signed_assertion = ob2.build_assertion(
+        f"urn:uuid:{award.uuid}", recipient, public_urls.badge_class_url(badge_class), iso(award.issued_on),
+        verification={"type": "signed", "creator": public_urls.key_url(issuer, rsa_key)}, **common)
+    award.ob2_jws = ob2.sign_assertion(award.ob2_signed_assertion, keystore.load_private_key(rsa_key))
+
+
+def _ob3_evidence(item):
+    evidence = {"type": ["Evidence"]}
+    for field in ("id", "name", "description", "narrative", "genre", "audience"):
+        if item.get(field):
+            evidence[field] = item[field]
+    return evidence
+
+
+def _ob2_evidence(item):
+    return {field: item[field] for field in ("id", "name", "description", "narrative", "genre", "audience")
+            if item.get(field)}
+
+
+@transaction.atomic
+def revoke_award(award, reason):
+    """Revoke: flip the status-list bit, re-sign the list, mark the hosted assertion."""
+    award = Award.objects.select_for_update().get(pk=award.pk)
+    if award.revoked:
+        return award
+    now = timezone.now()
+    award.revoked, award.revoked_at, award.revocation_reason = True, now, reason[:255]
+    award.save(update_fields=["revoked", "revoked_at", "revocation_reason"])
+    _set_status_bit(award, True)
+    return award
+
+
+@transaction.atomic
+def reinstate_award(award):
+    """Undo a revocation (e.g. one made in error): the same credential becomes valid again."""
+    award = Award.objects.select_for_update().get(pk=award.pk)
+    if not award.revoked:
+        return award
+    award.revoked, award.revoked_at, award.revocation_reason = False, None, ""
+    award.save(update_fields=["revoked", "revoked_at", "revocation_reason"])
+    _set_status_bit(award, False)
+    return award
+
+
+def _set_status_bit(award, value):
+    status_list = StatusList.objects.select_for_update().get(pk=award.status_list_id)
+    bits = _bits_of(status_list)
+    bits.set(award.status_index, value)
+    status_list.bits = bits.to_bytes()
+    status_list.save(update_fields=["bits", "modified"])
+    sign_status_list(status_list)
+
+
+def hosted_assertion(award):
+    """The hosted 2.0 assertion as served: with ``revoked`` once revoked."""
+    assertion = dict(award.ob2_assertion)
+    if award.revoked:
+        assertion["revoked"] = True
+        if award.revocation_reason:
+            assertion["revocationReason"] = award.revocation_reason
+    return assertion
+
+
+def create_badge_class(issuer, name, description, **fields):
+    badge_class = BadgeClass(issuer=issuer, name=name, description=description, **fields)
+    badge_class.full_clean(exclude=["image_data"])
+    badge_class.save()
+    return badge_class
+
+
+def set_image(obj, data, declared_type=None):
+    """
+    Store an uploaded image on an issuer or badge class after sanitising it.
+
+    Raises ``images.ImageError`` with a message for the author when the file is
+    not an acceptable PNG or SVG (wrong type, too large, a bomb, scripts).
+    """
+    from .engine import images  # pylint: disable=import-outside-toplevel
+
+    mime, clean = images.sanitize_image(
+        data, declared_type=declared_type,
+        max_bytes=getattr(settings, "OPENEDX_BADGES_MAX_IMAGE_BYTES", 512 * 1024),
+        max_pixels=getattr(settings, "OPENEDX_BADGES_MAX_IMAGE_PIXELS", 2048 * 2048),
+    )
+    obj.image_type, obj.image_data = mime, clean
+    obj.save(update_fields=["image_type", "image_data"])
+    return obj
+
+
+def _bits_of(status_list):
+    return statuslist.BitstringStatusList(_bits=bytearray(bytes(status_list.bits)))

@@ -1,0 +1,219 @@
+"""
+What the plugin stores: issuers and their keys, badge classes, awards, status lists.
+
+Issued documents are stored as signed, so that what a verifier fetches later is
+byte for byte what was signed; revocation changes the status list and the
+hosted 2.0 assertion, never a signed 3.0 credential.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+IDENTITY_DID_WEB = "did:web"
+IDENTITY_DID_KEY = "did:key"
+
+# achievementType values from the Open Badges 3.0 vocabulary (extensible with "ext:").
+ACHIEVEMENT_TYPES = [
+    "Achievement", "ApprenticeshipCertificate", "Assessment", "Assignment",
+    "AssociateDegree", "Award", "Badge", "BachelorDegree", "Certificate",
+    "CertificateOfCompletion", "Certification", "CommunityService", "Competency",
+    "Course", "CoCurricular", "Degree", "Diploma", "DoctoralDegree", "Fieldwork",
+    "GeneralEducationDevelopment", "JourneymanCertificate", "LearningProgram",
+    "License", "Membership", "ProfessionalDoctorate", "QualityAssuranceCredential",
+    "MasterCertificate", "MasterDegree", "MicroCredential", "ResearchDoctorate",
+    "SecondarySchoolDiploma",
+]
+
+
+class Issuer(models.Model):
+    """
+    An organisation that issues badges, with its public profile and identity.
+
+    .. no_pii:
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(max_length=255, help_text=_("Shown on every badge this issuer awards."))
+    url = models.URLField(max_length=500, help_text=_("The issuer's home page."))
+    email = models.EmailField(help_text=_("A contact address; Open Badges 2.0 validators require it."))
+    description = models.TextField(blank=True)
+    image_data = models.BinaryField(blank=True, null=True, editable=False)
+    image_type = models.CharField(max_length=32, blank=True, editable=False)
+    org = models.CharField(
+        max_length=255, blank=True, db_index=True,
+        help_text=_("Course organisation this issuer serves; empty for the site's default issuer."),
+    )
+    public_base_url = models.URLField(
+        max_length=255,
+        help_text=_("Origin under which this issuer's documents are published, e.g. https://lms.example.com."),
+    )
+    identity = models.CharField(
+        max_length=16,
+        choices=[(IDENTITY_DID_WEB, "did:web"), (IDENTITY_DID_KEY, "did:key")],
+        default=IDENTITY_DID_WEB,
+        help_text=_("did:web lets keys rotate; did:key ties the identity to one key."),
+    )
+    is_default = models.BooleanField(
+        default=False,
+        help_text=_("The default issuer's did:web document is served at /.well-known/did.json."),
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    modified = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        app_label = "openedx_badges"
+
+    def __str__(self):
+        return self.name
+
+
+class SigningKey(models.Model):
+    """
+    A key pair of an issuer; the private half is stored encrypted.
+
+    Retired keys stay published (in did.json and as 2.0 CryptographicKey
+    documents) so that everything they signed still verifies.
+
+    .. no_pii:
+    """
+
+    ED25519 = "ed25519"
+    RSA = "rsa"
+
+    issuer = models.ForeignKey(Issuer, related_name="keys", on_delete=models.PROTECT)
+    kind = models.CharField(max_length=16, choices=[(ED25519, "Ed25519 (3.0)"), (RSA, "RSA (2.0 JWS)")])
+    key_id = models.CharField(max_length=100, help_text=_("Fragment or path segment that names this key."))
+    public_key = models.TextField(help_text=_("Multibase (Ed25519) or PEM (RSA) public key."))
+    private_key_encrypted = models.BinaryField(editable=False)
+    active = models.BooleanField(default=True, help_text=_("Active keys sign new documents."))
+    created = models.DateTimeField(auto_now_add=True)
+    retired = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        app_label = "openedx_badges"
+        constraints = [models.UniqueConstraint(fields=["issuer", "key_id"], name="openedx_badges_key_unique")]
+
+    def __str__(self):
+        return f"{self.issuer} {self.kind} {self.key_id}"
+
+
+class BadgeClass(models.Model):
+    """
+    The achievement a badge stands for, as its author defined it.
+
+    .. no_pii:
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    issuer = models.ForeignKey(Issuer, related_name="badge_classes", on_delete=models.PROTECT)
+    course_key = models.CharField(max_length=255, blank=True, db_index=True,
+                                  help_text=_("Course that awards it; empty for a badge not tied to one course."))
+    name = models.CharField(max_length=255)
+    description = models.TextField()
+    image_data = models.BinaryField(blank=True, null=True, editable=False)
+    image_type = models.CharField(max_length=32, blank=True, editable=False)
+    criteria_narrative = models.TextField(blank=True, help_text=_("What a learner does to earn it, in plain words."))
+    criteria_url = models.URLField(max_length=500, blank=True)
+    achievement_type = models.CharField(max_length=64, default="Badge",
+                                        help_text=_("Open Badges 3.0 achievementType, or ext:Name."))
+    alignments = models.JSONField(default=list, blank=True,
+                                  help_text=_("Skills or standards: [{targetName, targetUrl, targetCode, "
+                                              "targetFramework, targetType}]."))
+    tags = models.JSONField(default=list, blank=True)
+    level = models.CharField(max_length=64, blank=True, help_text=_("e.g. Foundation, Intermediate, Advanced."))
+    validity_days = models.PositiveIntegerField(null=True, blank=True,
+                                                help_text=_("Days an award stays valid; empty: no expiry."))
+    active = models.BooleanField(default=True)
+    created = models.DateTimeField(auto_now_add=True)
+    modified = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        app_label = "openedx_badges"
+        verbose_name_plural = "badge classes"
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if not (self.criteria_narrative or self.criteria_url):
+            raise ValidationError(_("Give the criteria as a narrative, a URL, or both."))
+        if self.achievement_type not in ACHIEVEMENT_TYPES and not self.achievement_type.startswith("ext:"):
+            raise ValidationError({"achievement_type": _("Not an Open Badges 3.0 achievement type.")})
+
+
+class StatusList(models.Model):
+    """
+    A Bitstring Status List of an issuer: one bit per award, set when revoked.
+
+    .. no_pii:
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    issuer = models.ForeignKey(Issuer, related_name="status_lists", on_delete=models.PROTECT)
+    purpose = models.CharField(max_length=32, default="revocation")
+    size = models.PositiveIntegerField(default=131072)
+    bits = models.BinaryField(help_text="The raw bitstring, index 0 = left-most bit.")
+    next_index = models.PositiveIntegerField(default=0)
+    credential = models.JSONField(default=dict, blank=True, editable=False,
+                                  help_text="The signed status list credential, re-signed when a bit changes.")
+    modified = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        app_label = "openedx_badges"
+
+    def __str__(self):
+        return f"{self.issuer} {self.purpose} {self.uuid}"
+
+
+class Award(models.Model):
+    """
+    One badge awarded to one learner, with the documents issued for it.
+
+    ``sequence`` counts awards of the same badge to the same learner (a new one
+    after expiry), and the unique constraint over the three makes a second award
+    of the same sequence impossible, whatever races happen above it.
+
+    .. pii: the recipient's email is kept only as a salted hash; ``user`` links
+       the learner until retirement.
+    .. pii_types: email_address, id
+    .. pii_retirement: local_api
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    badge_class = models.ForeignKey(BadgeClass, related_name="awards", on_delete=models.PROTECT)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                             related_name="openedx_badges_awards", on_delete=models.SET_NULL)
+    sequence = models.PositiveIntegerField(default=1)
+    recipient_identity = models.CharField(max_length=100, help_text=_("sha256$ hash of the email and salt."))
+    recipient_salt = models.CharField(max_length=64)
+    issued_on = models.DateTimeField()
+    valid_until = models.DateTimeField(null=True, blank=True)
+    evidence = models.JSONField(default=list, blank=True)
+    result = models.JSONField(default=list, blank=True)
+    provenance = models.JSONField(default=dict, blank=True,
+                                  help_text=_("What caused the award: event, rule, course, block, score, time."))
+    revoked = models.BooleanField(default=False, db_index=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revocation_reason = models.CharField(max_length=255, blank=True)
+    status_list = models.ForeignKey(StatusList, null=True, blank=True, on_delete=models.PROTECT)
+    status_index = models.PositiveIntegerField(null=True, blank=True)
+    ob3_credential = models.JSONField(default=dict, blank=True, editable=False)
+    ob2_assertion = models.JSONField(default=dict, blank=True, editable=False)
+    ob2_signed_assertion = models.JSONField(default=dict, blank=True, editable=False)
+    ob2_jws = models.TextField(blank=True, editable=False)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        app_label = "openedx_badges"
+        constraints = [
+            models.UniqueConstraint(fields=["badge_class", "user", "sequence"], name="openedx_badges_award_once"),
+            models.UniqueConstraint(fields=["status_list", "status_index"], name="openedx_badges_status_slot"),
+        ]
+        indexes = [models.Index(fields=["user", "-issued_on"], name="openedx_badges_user_recent")]
+
+    def __str__(self):
+        return f"{self.badge_class} → {self.user_id} #{self.sequence}"

@@ -1,0 +1,1 @@
+"""Settings the plugin adds to the LMS and Studio through ``plugin_settings``."""

@@ -1,0 +1,24 @@
+"""Public URLs of the plugin, mounted at the site root by the plugin framework."""
+
+from django.urls import path, re_path
+
+from .views import public
+
+app_name = "openedx_badges"
+
+urlpatterns = [
+    path(".well-known/did.json", public.did_document_default, name="did-default"),
+    path("badges/v1/issuers/<uuid:issuer_uuid>", public.issuer, name="issuer"),
+    path("badges/v1/issuers/<uuid:issuer_uuid>/did.json", public.did_document, name="did"),
+    path("badges/v1/issuers/<uuid:issuer_uuid>/image", public.issuer_image, name="issuer-image"),
+    path("badges/v1/issuers/<uuid:issuer_uuid>/keys/<str:key_id>", public.key, name="key"),
+    path("badges/v1/issuers/<uuid:issuer_uuid>/revocations", public.revocation_list, name="revocation-list"),
+    path("badges/v1/status/<uuid:list_uuid>", public.status_list, name="status-list"),
+    path("badges/v1/classes/<uuid:badge_uuid>", public.badge_class, name="badge-class"),
+    path("badges/v1/classes/<uuid:badge_uuid>/image", public.badge_image, name="badge-image"),
+    path("badges/v1/assertions/<uuid:award_uuid>", public.assertion, name="assertion"),
+    path("badges/v1/credentials/<uuid:award_uuid>", public.credential, name="credential"),
+    re_path(r"^badges/v1/awards/(?P<award_uuid>[0-9a-f-]{36})/badge-(?P<version>ob2|ob3)\.(?P<fmt>png|svg)$",
+            public.baked_image, name="baked"),
+    path("badges/verify/<uuid:award_uuid>", public.verify_page, name="verify"),
+]

@@ -1,0 +1,31 @@
+"""
+Verify stored credentials on the server, resolving our own published documents locally.
+
+The verification page must answer from what anyone could fetch (did.json, the
+status list), so it resolves through the same builders the public views serve,
+without an HTTP round trip to itself.
+"""
+
+from . import issuing, public_urls
+from .engine import verify
+
+
+def verify_award(award, now=None):
+    """Verify the award's 3.0 credential: signature, issuer key, dates, revocation status."""
+    issuer = award.badge_class.issuer
+    did = public_urls.issuer_did(issuer)
+    status_list = award.status_list
+
+    def resolve_did(requested):
+        if requested == did:
+            return issuing.did_document(issuer)
+        return None
+
+    def fetch_status_list(url):
+        if status_list is not None and url == public_urls.status_list_url(status_list):
+            status_list.refresh_from_db()
+            return issuing.status_list_credential(status_list)
+        return None
+
+    return verify.verify_credential(award.ob3_credential, resolve_did=resolve_did,
+                                    fetch_status_list=fetch_status_list, now=now)

@@ -1,0 +1,144 @@
+"""
+Public documents, served without login: anyone must be able to verify a badge.
+
+Each view serves what ``issuing`` stored or builds; none reveals more than the
+signed documents already do (the recipient appears only as a salted hash).
+"""
+
+import json
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
+
+from .. import baked, issuing, public_urls, verification
+from ..models import Award, BadgeClass, Issuer, SigningKey, StatusList
+
+VC_MEDIA_TYPE = "application/vc"
+LD_JSON = "application/ld+json"
+DID_JSON = "application/did+json"
+
+
+def _json(document, content_type, status=200, max_age=300):
+    response = HttpResponse(json.dumps(document, ensure_ascii=False, indent=2), status=status,
+                            content_type=f"{content_type}; charset=utf-8")
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Cache-Control"] = f"public, max-age={max_age}"
+    return response
+
+
+def _image(data, mime):
+    response = HttpResponse(bytes(data), content_type=mime)
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Cache-Control"] = "public, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    # An SVG opened directly must not run anything, even if sanitising missed something.
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+    return response
+
+
+@require_safe
+def did_document_default(request):
+    issuer = Issuer.objects.filter(is_default=True, identity="did:web").first()
+    if issuer is None:
+        raise Http404("No default did:web issuer.")
+    return _json(issuing.did_document(issuer), DID_JSON)
+
+
+@require_safe
+def did_document(request, issuer_uuid):
+    issuer = get_object_or_404(Issuer, uuid=issuer_uuid, identity="did:web")
+    return _json(issuing.did_document(issuer), DID_JSON)
+
+
+@require_safe
+def issuer(request, issuer_uuid):
+    return _json(issuing.issuer_ob2(get_object_or_404(Issuer, uuid=issuer_uuid)), LD_JSON)
+
+
+@require_safe
+def issuer_image(request, issuer_uuid):
+    found = get_object_or_404(Issuer, uuid=issuer_uuid)
+    if not found.image_data:
+        raise Http404("This issuer has no image.")
+    return _image(found.image_data, found.image_type)
+
+
+@require_safe
+def key(request, issuer_uuid, key_id):
+    signing_key = get_object_or_404(SigningKey, issuer__uuid=issuer_uuid, key_id=key_id, kind=SigningKey.RSA)
+    return _json(issuing.key_ob2(signing_key.issuer, signing_key), LD_JSON)
+
+
+@require_safe
+def revocation_list(request, issuer_uuid):
+    found = get_object_or_404(Issuer, uuid=issuer_uuid)
+    return _json(issuing.revocation_list_ob2(found), LD_JSON, max_age=60)
+
+
+@require_safe
+def status_list(request, list_uuid):
+    found = get_object_or_404(StatusList.objects.select_related("issuer"), uuid=list_uuid)
+    return _json(issuing.status_list_credential(found), VC_MEDIA_TYPE, max_age=60)
+
+
+@require_safe
+def badge_class(request, badge_uuid):
+    found = get_object_or_404(BadgeClass.objects.select_related("issuer"), uuid=badge_uuid)
+    return _json(issuing.badge_class_ob2(found), LD_JSON)
+
+
+@require_safe
+def badge_image(request, badge_uuid):
+    found = get_object_or_404(BadgeClass, uuid=badge_uuid)
+    mime, data = baked.artwork(found)
+    return _image(data, mime)
+
+
+def _award(award_uuid):
+    return get_object_or_404(Award.objects.select_related("badge_class__issuer"), uuid=award_uuid)
+
+
+@require_safe
+def assertion(request, award_uuid):
+    """The hosted 2.0 assertion; a revoked one answers 410 Gone with ``revoked: true``."""
+    found = _award(award_uuid)
+    return _json(issuing.hosted_assertion(found), LD_JSON, status=410 if found.revoked else 200, max_age=60)
+
+
+@require_safe
+def credential(request, award_uuid):
+    return _json(_award(award_uuid).ob3_credential, VC_MEDIA_TYPE)
+
+
+@require_safe
+def baked_image(request, award_uuid, version, fmt):
+    found = _award(award_uuid)
+    mime, data = baked.bake(found, version, fmt)
+    response = _image(data, mime)
+    response["Content-Disposition"] = f'attachment; filename="{baked.filename(found, version, fmt)}"'
+    return response
+
+
+@require_safe
+def verify_page(request, award_uuid):
+    """A human-readable page with a verification result computed here, now."""
+    found = _award(award_uuid)
+    result = verification.verify_award(found)
+    context = {
+        "award": found,
+        "badge": found.badge_class,
+        "issuer": found.badge_class.issuer,
+        "result": result,
+        "state": issuing.award_state(found),
+        "credential": found.ob3_credential,
+        "links": {
+            "credential": public_urls.credential_url(found),
+            "assertion": public_urls.assertion_url(found),
+            "badge_class": public_urls.badge_class_url(found.badge_class),
+            "issuer": public_urls.issuer_url(found.badge_class.issuer),
+            "png": public_urls.baked_url(found, "ob3", "png"),
+            "svg": public_urls.baked_url(found, "ob3", "svg"),
+        },
+    }
+    return render(request, "openedx_badges/verify.html", context)

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# The test command (make test): every Python we can find (3.11 as .venv, 3.12 as .venv-py312),
+# the Node verifier for interop tests, and a second run of the app tests on MariaDB when it runs.
+# With CI=true nothing optional is optional: a missing Python, Node or MariaDB fails the run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/venv.sh
+
+ci() { [ "${CI:-}" = "true" ] || [ "${CI:-}" = "1" ]; }
+failures=0
+ran=0
+
+# The independent verifier's packages (tests/interop). nodeverifier.py fails loudly in CI if missing.
+if command -v npm >/dev/null 2>&1; then
+  if [ ! -d tests/interop/node_modules ] || [ tests/interop/package-lock.json -nt tests/interop/node_modules ]; then
+    echo "== installing the Node verifier (npm ci)"
+    (cd tests/interop && npm ci --no-audit --no-fund --loglevel=error) && touch tests/interop/node_modules
+  fi
+elif ci; then
+  echo "npm is required in CI for the interoperability tests" >&2; exit 1
+else
+  echo "!! npm not found: the interoperability tests will be skipped (install Node.js 20+ to run them)"
+fi
+
+mariadb_up() {
+  "$1/bin/python" - <<'PY' 2>/dev/null
+import socket, sys
+s = socket.socket(); s.settimeout(1)
+sys.exit(0 if s.connect_ex(("127.0.0.1", 3306)) == 0 else 1)
+PY
+}
+
+for version in 3.11 3.12; do
+  py=$(find_python "$version" || true)
+  if [ -z "$py" ]; then
+    if ci; then echo "Python $version is required in CI" >&2; exit 1; fi
+    echo "!! Python $version not found: skipping its run"; continue
+  fi
+  venv=.venv; [ "$version" = "3.11" ] || venv=".venv-py${version/./}"
+  make_venv "$venv" "$py" requirements/test.txt
+  echo "== Python $version: full suite on SQLite"
+  ran=$((ran + 1))
+  "$venv/bin/python" -m pytest -p no:cacheprovider "$@" || failures=$((failures + 1))
+
+  if mariadb_up "$venv"; then
+    "$venv/bin/python" -c 'import MySQLdb' 2>/dev/null || "$venv/bin/python" -m pip install -q -r requirements/mysql.txt || true
+  fi
+  if mariadb_up "$venv" && "$venv/bin/python" -c 'import MySQLdb' 2>/dev/null; then
+    echo "== Python $version: app tests on MariaDB (127.0.0.1:3306)"
+    BADGES_DB=mysql "$venv/bin/python" -m pytest -p no:cacheprovider tests/app || failures=$((failures + 1))
+  elif ci; then
+    echo "MariaDB on 127.0.0.1:3306 (and mysqlclient) are required in CI" >&2; failures=$((failures + 1))
+  else
+    echo "!! MariaDB not reachable on 127.0.0.1:3306 (or mysqlclient not installable): the MariaDB run is skipped"
+  fi
+done
+
+[ "$ran" -gt 0 ] || { echo "no Python 3.11 or 3.12 found" >&2; exit 1; }
+if [ "$failures" -ne 0 ]; then echo "$failures test run(s) failed" >&2; exit 1; fi
+echo "all test runs passed"

@@ -1,0 +1,34 @@
+"""Shared fixtures: an issuer, a badge class and learners made through the plugin's own API."""
+
+import pytest
+
+
+@pytest.fixture
+def issuer(db):
+    from openedx_plugin import issuing
+
+    return issuing.create_issuer("Test Academy", "https://academy.example/", "badges@academy.example",
+                                 description="Issues test badges.", public_base_url="https://lms.example.com")
+
+
+@pytest.fixture
+def badge_class(issuer):
+    from openedx_plugin import issuing
+
+    return issuing.create_badge_class(
+        issuer, "Data Wrangler", "Cleans messy data.", course_key="course-v1:TestX+DW101+2026",
+        criteria_narrative="Score 80% or more on the final project.", achievement_type="Competency",
+        alignments=[{"type": ["Alignment"], "targetName": "Data cleaning", "targetUrl": "https://skills.example/dc",
+                     "targetFramework": "Example Skills", "targetCode": "DC1"}],
+        tags=["data"], level="Intermediate", validity_days=365,
+    )
+
+
+@pytest.fixture
+def learner(db, django_user_model):
+    return django_user_model.objects.create_user("learner", "Learner@Example.com", "pw")
+
+
+@pytest.fixture
+def other_learner(db, django_user_model):
+    return django_user_model.objects.create_user("other", "other@example.com", "pw")
