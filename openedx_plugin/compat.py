@@ -1,26 +1,51 @@
 """
 The one place that touches Open edX platform code.
 
-Every import of ``lms``, ``openedx`` or ``common`` modules happens lazily inside
-a function here, so the package imports, and its tests run, without the
-platform; tests replace these functions at this boundary only.
+Every import of ``lms``, ``openedx``, ``common`` or ``completion`` modules happens
+lazily inside a function here, so the package imports, and its tests run,
+without the platform. Outside the LMS (the demo's stand-in LMS, tests) the same
+functions delegate to the module named by ``OPENEDX_BADGES_PLATFORM_STANDIN``,
+which implements the same contract; tests replace things at this boundary only.
+
+Contract of the data functions (all take a user object and string keys):
+
+- ``course_grade(user, course_key)`` -> ``CourseGrade(percent, passed)`` or None
+- ``block_score(user, course_key, usage_key)`` -> ``Score(earned, possible)`` or None;
+  a problem's score, or the sum over the graded problems below a unit,
+  subsection or section
+- ``course_completion(user, course_key)`` -> fraction of completable blocks done, 0..1
+- ``completed_blocks(user, course_key, usage_keys)`` -> set of the given keys completed
+- ``certificate(user, course_key)`` -> ``Certificate(mode, status)`` or None
+- ``course_blocks(course_key)`` -> list of ``{"usage_key", "block_type",
+  "display_name", "graded", "parent"}`` (for authoring), or None if no such course
 """
 
 import importlib
 import logging
+from collections import namedtuple
 
 from django.dispatch import Signal
 
 log = logging.getLogger(__name__)
 
-# Signals the platform defines, by dotted path. ``signals_config`` names them as
-# ``openedx_plugin.compat.<NAME>`` so that start-up resolves them through
-# ``__getattr__`` below: the platform's signal inside the LMS, a local stand-in
-# elsewhere (the demo LMS and tests send the stand-in the same way).
-PLATFORM_SIGNALS = {
+CourseGrade = namedtuple("CourseGrade", "percent passed")
+Score = namedtuple("Score", "earned possible")
+Certificate = namedtuple("Certificate", "mode status")
+
+# Platform objects by dotted path. ``signals_config`` names them as
+# ``openedx_plugin.compat.<NAME>`` so start-up resolves them through
+# ``__getattr__`` below: the platform's object inside the LMS, the stand-in's
+# elsewhere (the demo LMS sends the stand-in signals the way the LMS sends its own).
+PLATFORM_OBJECTS = {
     "USER_RETIRE_LMS_MISC": "openedx.core.djangoapps.user_api.accounts.signals.USER_RETIRE_LMS_MISC",
+    "PROBLEM_WEIGHTED_SCORE_CHANGED": "lms.djangoapps.grades.signals.signals.PROBLEM_WEIGHTED_SCORE_CHANGED",
+    "SUBSECTION_SCORE_CHANGED": "lms.djangoapps.grades.signals.signals.SUBSECTION_SCORE_CHANGED",
+    "COURSE_GRADE_PASSED_FIRST_TIME": "lms.djangoapps.grades.signals.signals.COURSE_GRADE_PASSED_FIRST_TIME",
+    "COURSE_GRADE_NOW_PASSED": "openedx.core.djangoapps.signals.signals.COURSE_GRADE_NOW_PASSED",
+    "BlockCompletion": "completion.models.BlockCompletion",
 }
-_STAND_INS = {}
+_STAND_IN_SIGNALS = {}
+_ABSENT = {}
 
 
 def _import_attr(path):
@@ -28,17 +53,41 @@ def _import_attr(path):
     return getattr(importlib.import_module(module_path), attr)
 
 
-def get_platform_signal(name):
-    """Return the platform's signal ``name``, or this process's stand-in for it."""
+def _standin():
+    """The stand-in platform module configured for this host, or None inside the LMS."""
+    from django.conf import settings  # pylint: disable=import-outside-toplevel
+
+    path = getattr(settings, "OPENEDX_BADGES_PLATFORM_STANDIN", "")
+    return importlib.import_module(path) if path else None
+
+
+def in_platform():
     try:
-        return _import_attr(PLATFORM_SIGNALS[name])
+        importlib.import_module("lms.djangoapps.grades.api")
     except ImportError:
-        return _STAND_INS.setdefault(name, Signal())
+        return False
+    return True
+
+
+def get_platform_object(name):
+    """The platform's signal or model ``name``, else the stand-in's, else a local signal."""
+    try:
+        return _import_attr(PLATFORM_OBJECTS[name])
+    except ImportError:
+        pass
+    standin = _standin()
+    if standin is not None and hasattr(standin, name):
+        return getattr(standin, name)
+    if name.isupper():
+        return _STAND_IN_SIGNALS.setdefault(name, Signal())
+    # A model this host does not have (completion not installed): a sender that never sends.
+    log.warning("Open Badges: %s is not available here; its receiver stays idle.", name)
+    return _ABSENT.setdefault(name, type(f"Absent{name}", (), {}))
 
 
 def __getattr__(name):
-    if name in PLATFORM_SIGNALS:
-        return get_platform_signal(name)
+    if name in PLATFORM_OBJECTS:
+        return get_platform_object(name)
     raise AttributeError(name)
 
 
@@ -47,3 +96,155 @@ def lms_root_url():
     from django.conf import settings  # pylint: disable=import-outside-toplevel
 
     return (getattr(settings, "LMS_ROOT_URL", "") or "").rstrip("/")
+
+
+def block_url(course_key, usage_key):
+    """Where a learner (or a reviewer of the evidence) finds a block: the LMS's jump_to URL."""
+    return f"{lms_root_url()}/courses/{course_key}/jump_to/{usage_key}"
+
+
+def user_language(user):
+    """The learner's preferred language (the platform's ``pref-lang``), or None."""
+    try:
+        from openedx.core.djangoapps.user_api.preferences.api import (  # pylint: disable=import-outside-toplevel
+            get_user_preference,
+        )
+    except ImportError:
+        return None
+    return get_user_preference(user, "pref-lang")
+
+
+def get_user(user_id):
+    from django.contrib.auth import get_user_model  # pylint: disable=import-outside-toplevel
+
+    return get_user_model().objects.filter(pk=user_id).first()
+
+
+# --- data reads: the platform when present, the stand-in otherwise ---------------------------
+
+
+def _delegate(name, *args):
+    standin = _standin()
+    if standin is not None:
+        return getattr(standin, name)(*args)
+    return globals()[f"_platform_{name}"](*args)
+
+
+def course_grade(user, course_key):
+    return _delegate("course_grade", user, course_key)
+
+
+def block_score(user, course_key, usage_key):
+    return _delegate("block_score", user, course_key, usage_key)
+
+
+def course_completion(user, course_key):
+    return _delegate("course_completion", user, course_key)
+
+
+def completed_blocks(user, course_key, usage_keys):
+    return _delegate("completed_blocks", user, course_key, usage_keys)
+
+
+def certificate(user, course_key):
+    return _delegate("certificate", user, course_key)
+
+
+def course_blocks(course_key):
+    return _delegate("course_blocks", course_key)
+
+
+# --- the platform's side (runs only inside the LMS) ------------------------------------------
+# pylint: disable=import-outside-toplevel
+
+
+def _keys(course_key, usage_key=None):
+    from opaque_keys.edx.keys import CourseKey, UsageKey
+
+    course = CourseKey.from_string(course_key)
+    return course, (UsageKey.from_string(usage_key).map_into_course(course) if usage_key else None)
+
+
+def _read_grade(user, course_key):
+    from lms.djangoapps.grades.api import CourseGradeFactory
+
+    return CourseGradeFactory().read(user, course_key=_keys(course_key)[0])
+
+
+def _platform_course_grade(user, course_key):
+    grade = _read_grade(user, course_key)
+    return CourseGrade(float(grade.percent), bool(grade.passed)) if grade else None
+
+
+def _platform_block_score(user, course_key, usage_key):
+    grade = _read_grade(user, course_key)
+    _, usage = _keys(course_key, usage_key)
+    if usage in grade.problem_scores:
+        score = grade.problem_scores[usage]
+        return Score(float(score.earned), float(score.possible))
+    if usage in grade.subsection_grades:
+        total = grade.subsection_grades[usage].graded_total
+        return Score(float(total.earned), float(total.possible))
+    # A unit or section: the sum over the graded problems below it.
+    descendants = _descendants(grade.course_data.structure, usage)
+    scores = [grade.problem_scores[key] for key in descendants if key in grade.problem_scores]
+    if not scores:
+        return None
+    return Score(sum(float(s.earned) for s in scores if s.graded), sum(float(s.possible) for s in scores if s.graded))
+
+
+def _descendants(structure, usage):
+    found, stack = set(), [usage]
+    while stack:
+        for child in structure.get_children(stack.pop()):
+            if child not in found:
+                found.add(child)
+                stack.append(child)
+    return found
+
+
+def _platform_course_completion(user, course_key):
+    from completion.models import BlockCompletion
+    from lms.djangoapps.course_blocks.api import get_course_blocks
+    from xmodule.modulestore.django import modulestore
+
+    course, _ = _keys(course_key)
+    structure = get_course_blocks(user, modulestore().make_course_usage_key(course))
+    leaves = [key for key in structure if not structure.get_children(key) and key.block_type not in ("discussion",)]
+    if not leaves:
+        return 0.0
+    done = set(BlockCompletion.objects.filter(user=user, context_key=course, completion__gte=1.0)
+               .values_list("block_key", flat=True))
+    return sum(1 for key in leaves if key in done) / len(leaves)
+
+
+def _platform_completed_blocks(user, course_key, usage_keys):
+    from completion.models import BlockCompletion
+
+    course, _ = _keys(course_key)
+    done = {str(key) for key in BlockCompletion.objects.filter(user=user, context_key=course, completion__gte=1.0)
+            .values_list("block_key", flat=True)}
+    return {key for key in usage_keys if key in done}
+
+
+def _platform_certificate(user, course_key):
+    from lms.djangoapps.certificates.api import get_certificate_for_user
+
+    found = get_certificate_for_user(user.username, _keys(course_key)[0])
+    return Certificate(found["mode"], found["status"]) if found else None
+
+
+def _platform_course_blocks(course_key):
+    from xmodule.modulestore.django import modulestore
+
+    course = modulestore().get_course(_keys(course_key)[0], depth=None)
+    if course is None:
+        return None
+    blocks, stack = [], [(course, None)]
+    while stack:
+        block, parent = stack.pop()
+        blocks.append({"usage_key": str(block.location), "block_type": block.location.block_type,
+                       "display_name": block.display_name_with_default, "graded": bool(getattr(block, "graded", False)),
+                       "parent": str(parent.location) if parent else None})
+        stack.extend((child, block) for child in reversed(block.get_children()))
+    return blocks

@@ -1,10 +1,124 @@
-"""Receivers of platform signals, connected through ``plugin_app['signals_config']``."""
+"""
+Receivers of platform signals, connected through ``plugin_app['signals_config']``.
+
+They run inside the LMS's request or grading task, so each does only cheap work:
+look the course up in the in-memory rule index and, if a rule cares, queue an
+evaluation once the transaction commits. Deciding is the task's job, on
+authoritative data; nothing here trusts the payload beyond who and where.
+"""
 
 import logging
 
+from django.utils import timezone
+
+from . import rule_index
 from .models import Award
 
 log = logging.getLogger(__name__)
+
+
+def _metadata(kwargs, name):
+    metadata = kwargs.get("metadata")
+    trigger = {"event": name, "time": timezone.now().isoformat()}
+    if metadata is not None:
+        trigger["event_id"] = str(getattr(metadata, "id", ""))
+        trigger["time"] = getattr(metadata, "time", timezone.now()).isoformat()
+    return trigger
+
+
+def request_evaluation(user_id, course_key, interest, trigger):
+    """Queue an evaluation after commit if some rule of the course cares about ``interest``."""
+    if user_id is None or not course_key or not rule_index.cares(course_key, interest):
+        return False
+    from . import tasks  # pylint: disable=import-outside-toplevel
+
+    tasks.enqueue_on_commit(int(user_id), course_key, trigger)
+    return True
+
+
+def _guard(receiver):
+    """A malformed payload is logged and dropped; it must never break the LMS's own work."""
+    def wrapped(*args, **kwargs):
+        try:
+            return receiver(*args, **kwargs)
+        except (AttributeError, KeyError, TypeError, ValueError) as exc:
+            log.warning("Open Badges ignored a malformed %s signal: %s", receiver.__name__, exc)
+            return None
+    wrapped.__name__ = receiver.__name__
+    wrapped.__doc__ = receiver.__doc__
+    return wrapped
+
+
+# --- openedx-events ---------------------------------------------------------------------------
+
+
+@_guard
+def on_course_passing_status(signal=None, sender=None, course_passing_status=None, **kwargs):
+    """COURSE_PASSING_STATUS_UPDATED (and the CCX variant): fired on every grade recalculation."""
+    course = course_passing_status.course
+    course_key = getattr(course, "course_key", None) or getattr(course, "ccx_course_key", None)
+    request_evaluation(course_passing_status.user.id, str(course_key), "grade",
+                       _metadata(kwargs, "COURSE_PASSING_STATUS_UPDATED"))
+
+
+@_guard
+def on_persistent_grade(signal=None, sender=None, grade=None, **kwargs):
+    """PERSISTENT_GRADE_SUMMARY_CHANGED."""
+    request_evaluation(grade.user_id, str(grade.course.course_key), "grade",
+                       _metadata(kwargs, "PERSISTENT_GRADE_SUMMARY_CHANGED"))
+
+
+@_guard
+def on_certificate(signal=None, sender=None, certificate=None, **kwargs):
+    """CERTIFICATE_CREATED / CERTIFICATE_CHANGED."""
+    request_evaluation(certificate.user.id, str(certificate.course.course_key), "certificate",
+                       _metadata(kwargs, "CERTIFICATE_CHANGED"))
+
+
+@_guard
+def on_certificate_revoked(signal=None, sender=None, certificate=None, **kwargs):
+    """CERTIFICATE_REVOKED: optionally revoke the badges that required that certificate."""
+    course_key = str(certificate.course.course_key)
+    if not rule_index.cares(course_key, "certificate"):
+        return
+    from . import tasks  # pylint: disable=import-outside-toplevel
+
+    tasks.on_commit_certificate_revoked(certificate.user.id, course_key, _metadata(kwargs, "CERTIFICATE_REVOKED"))
+
+
+# --- the platform's internal signals (no stability contract; hooked by string path) ------------
+
+
+@_guard
+def on_problem_score(sender=None, user_id=None, course_id=None, usage_id=None, **kwargs):
+    """PROBLEM_WEIGHTED_SCORE_CHANGED."""
+    trigger = {"event": "PROBLEM_WEIGHTED_SCORE_CHANGED", "block": str(usage_id), "time": timezone.now().isoformat()}
+    request_evaluation(user_id, str(course_id), "score", trigger)
+
+
+@_guard
+def on_subsection_score(sender=None, course=None, user=None, subsection_grade=None, **kwargs):
+    """SUBSECTION_SCORE_CHANGED (sent from a celery task in the LMS)."""
+    course_key = getattr(course, "id", None) or getattr(course, "course_key", None)
+    trigger = {"event": "SUBSECTION_SCORE_CHANGED", "block": str(getattr(subsection_grade, "location", "")),
+               "time": timezone.now().isoformat()}
+    request_evaluation(user.id, str(course_key), "score", trigger)
+
+
+@_guard
+def on_course_grade_passed(sender=None, user_id=None, course_id=None, user=None, **kwargs):
+    """COURSE_GRADE_PASSED_FIRST_TIME (user_id) and COURSE_GRADE_NOW_PASSED (user)."""
+    request_evaluation(user_id if user_id is not None else getattr(user, "id", None), str(course_id), "grade",
+                       {"event": "COURSE_GRADE_PASSED", "time": timezone.now().isoformat()})
+
+
+@_guard
+def on_block_completion(sender=None, instance=None, **kwargs):
+    """post_save of completion's BlockCompletion (completion tracking switched on)."""
+    if instance is None or getattr(instance, "completion", 0) < 1.0:
+        return
+    trigger = {"event": "BLOCK_COMPLETION", "block": str(instance.block_key), "time": timezone.now().isoformat()}
+    request_evaluation(instance.user_id, str(instance.context_key), "completion", trigger)
 
 
 def on_user_retired(sender, user=None, **kwargs):  # pylint: disable=unused-argument
@@ -16,5 +130,8 @@ def on_user_retired(sender, user=None, **kwargs):  # pylint: disable=unused-argu
     """
     if user is None:
         return
+    from .models import PendingEvaluation  # pylint: disable=import-outside-toplevel
+
     count = Award.objects.filter(user=user).update(user=None)
+    PendingEvaluation.objects.filter(user_id=user.id).delete()
     log.info("Unlinked %d badge awards from a retired user.", count)

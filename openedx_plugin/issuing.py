@@ -128,7 +128,19 @@ def achievement_ob3(badge_class):
         achievement_type=badge_class.achievement_type or None,
         alignment=badge_class.alignments or (),
         tag=tags,
+        result_description=_result_descriptions(badge_class),
     )
+
+
+def _result_descriptions(badge_class):
+    """A 'Percent' result description when the badge's rule scores the learner (results point at it)."""
+    from .rules import leaves  # pylint: disable=import-outside-toplevel
+
+    rule = getattr(badge_class, "rule", None)  # the reverse one-to-one raises AttributeError when absent
+    if rule is None or not any(leaf["kind"] in ("score", "course_passed") for leaf in leaves(rule.condition)):
+        return ()
+    return [{"id": f"{public_urls.badge_class_url(badge_class)}#score", "type": ["ResultDescription"],
+             "name": "Score", "resultType": "Percent", "valueMin": "0", "valueMax": "100"}]
 
 
 def badge_class_ob2(badge_class):
@@ -196,6 +208,17 @@ class AwardRefused(Exception):
 def current_award(badge_class, user):
     """The learner's latest award of this badge, whatever its state."""
     return Award.objects.filter(badge_class=badge_class, user=user).order_by("-sequence").first()
+
+
+def held_badge_uuids(user, now=None):
+    """UUIDs (as strings) of the badge classes the learner holds now: earned, unexpired, not revoked."""
+    now = now or timezone.now()
+    from django.db.models import Q  # pylint: disable=import-outside-toplevel
+
+    rows = (Award.objects.filter(user=user, revoked=False)
+            .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=now))
+            .values_list("badge_class__uuid", flat=True))
+    return {str(uuid) for uuid in rows}
 
 
 def award_state(award, now=None):

@@ -217,3 +217,66 @@ class Award(models.Model):
 
     def __str__(self):
         return f"{self.badge_class} → {self.user_id} #{self.sequence}"
+
+
+class BadgeRule(models.Model):
+    """
+    What earns a badge: a condition tree over course outcomes and other badges.
+
+    ``condition`` is ``{"all": [...]}``, ``{"any": [...]}``, ``{"at_least": N, "of": [...]}``
+    or a leaf ``{"kind": ..., ...}``; ``rules.validate`` defines and checks the kinds.
+    A badge class has at most one rule; without one it is awarded only by staff.
+
+    .. no_pii:
+    """
+
+    badge_class = models.OneToOneField(BadgeClass, related_name="rule", on_delete=models.CASCADE)
+    condition = models.JSONField(help_text=_("The condition tree; see the author guide for the kinds."))
+    enabled = models.BooleanField(default=True)
+    courses = models.JSONField(default=list, editable=False,
+                               help_text=_("Course keys the condition reads, kept for the receivers' index."))
+    modified = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        app_label = "openedx_badges"
+
+    def __str__(self):
+        return f"rule of {self.badge_class}"
+
+    def save(self, *args, **kwargs):
+        from .rules import referenced_courses  # pylint: disable=import-outside-toplevel
+
+        self.courses = referenced_courses(self.condition) if isinstance(self.condition, dict) else []
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        from .rules import RuleError, validate  # pylint: disable=import-outside-toplevel
+
+        try:
+            validate(self.condition)
+        except RuleError as exc:
+            raise ValidationError({"condition": str(exc)}) from exc
+
+
+class PendingEvaluation(models.Model):
+    """
+    An evaluation that could not be queued (broker down); the sweeper queues it later.
+
+    .. pii: the learner's id only.
+    .. pii_types: id
+    .. pii_retirement: local_api
+    """
+
+    user_id = models.IntegerField(db_index=True)
+    course_key = models.CharField(max_length=255, blank=True)
+    trigger = models.JSONField(default=dict, help_text=_("The event that asked for the evaluation."))
+    created = models.DateTimeField(auto_now_add=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        app_label = "openedx_badges"
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"pending evaluation of user {self.user_id} in {self.course_key or 'all courses'}"

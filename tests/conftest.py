@@ -32,3 +32,23 @@ def learner(db, django_user_model):
 @pytest.fixture
 def other_learner(db, django_user_model):
     return django_user_model.objects.create_user("other", "other@example.com", "pw")
+
+
+@pytest.fixture
+def platform(settings):
+    """The fake platform of tests/fake_platform.py, empty, in place of the host's."""
+    from tests import fake_platform
+
+    fake_platform.reset()
+    settings.OPENEDX_BADGES_PLATFORM_STANDIN = "tests.fake_platform"
+    yield fake_platform
+    fake_platform.reset()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rule_index():
+    """Each test starts from a cold index: a rolled-back test must not leave its rules cached."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -85,3 +85,18 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# Celery as the LMS configures it. With no broker (a newcomer's machine, the demo) tasks
+# run in-process when queued (after commit); integration tests and CI set a Redis broker
+# and run a real worker.
+CELERY_BROKER_URL = os.environ.get("BADGES_CELERY_BROKER", "")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_IGNORE_RESULT = True
+EMAIL_BACKEND = os.environ.get("BADGES_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = "badges@stand-in-lms.invalid"
+PLATFORM_NAME = "Stand-in LMS"

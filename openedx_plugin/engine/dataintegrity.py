@@ -34,14 +34,15 @@ __all__ = [
     "sign_hash",
     "sign",
     "verify",
+    "check_signed",
 ]
 
 PROOF_TYPE = "DataIntegrityProof"
 CRYPTOSUITE = "eddsa-rdfc-2022"
 
-_DATETIME = re.compile(
-    r"^(-?\d{4,})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(\.\d+)?(Z|[+-]\d\d:\d\d)$"
-)
+_DATETIME = re.compile(r"^(-?\d{4,})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(\.\d+)?(Z|[+-]\d\d:\d\d)$")
+
+_PURPOSES = {"assertionMethod", "authentication", "capabilityInvocation", "capabilityDelegation", "keyAgreement"}
 
 ResolveVM = Callable[[str], "tuple[ed25519.Ed25519PublicKey, str]"]
 
@@ -150,6 +151,8 @@ def sign(
         raise EngineError("eddsa-rdfc-2022 needs an Ed25519 private key")
     if not isinstance(verification_method, str) or not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$", verification_method):
         raise SigningError("proof.verificationMethod", "must be an absolute IRI")
+    if proof_purpose not in _PURPOSES:
+        raise SigningError("proof.proofPurpose", f"must be one of {sorted(_PURPOSES)}")
     unsigned = copy.deepcopy(document)
     config = proof_config(unsigned, verification_method, created, proof_purpose)
     try:
@@ -174,30 +177,14 @@ def _single_proof(document: dict) -> dict:
     return proof
 
 
-def verify(
-    document: dict,
-    resolve_verification_method: ResolveVM,
-    loader=None,
-    *,
-    expected_proof_purpose: str = "assertionMethod",
-) -> dict:
-    """Verify an eddsa-rdfc-2022 proof; returns the proof on success.
-
-    ``resolve_verification_method(vm_id)`` returns ``(Ed25519PublicKey, controller_id)``
-    and should itself refuse keys not authorised for the proof purpose. The controller
-    must be the credential's issuer: a valid signature by someone else's key proves nothing.
-    """
-    if not isinstance(document, dict):
-        raise VerificationError("document is not a JSON object")
-    proof = _single_proof(document)
+def _check_proof_metadata(proof: dict, document: dict, expected_proof_purpose: str) -> bytes:
+    """Everything about the proof that can be refused before any key lookup; returns the signature."""
     if proof.get("type") != PROOF_TYPE:
         raise VerificationError(f"unsupported proof type {proof.get('type')!r}")
     if proof.get("cryptosuite") != CRYPTOSUITE:
         raise VerificationError(f"unsupported cryptosuite {proof.get('cryptosuite')!r}")
     if proof.get("proofPurpose") != expected_proof_purpose:
-        raise VerificationError(
-            f"proofPurpose is {proof.get('proofPurpose')!r}, expected {expected_proof_purpose!r}"
-        )
+        raise VerificationError(f"proofPurpose is {proof.get('proofPurpose')!r}, expected {expected_proof_purpose!r}")
     vm = proof.get("verificationMethod")
     if not isinstance(vm, str) or not vm:
         raise VerificationError("proof has no verificationMethod")
@@ -218,7 +205,27 @@ def verify(
         raise VerificationError(f"proofValue: {exc}") from exc
     if len(signature) != 64:
         raise VerificationError("proofValue is not a 64-byte Ed25519 signature")
+    return signature
 
+
+def verify(
+    document: dict,
+    resolve_verification_method: ResolveVM,
+    loader=None,
+    *,
+    expected_proof_purpose: str = "assertionMethod",
+) -> dict:
+    """Verify an eddsa-rdfc-2022 proof; returns the proof on success.
+
+    ``resolve_verification_method(vm_id)`` returns ``(Ed25519PublicKey, controller_id)``
+    and should itself refuse keys not authorised for the proof purpose. The controller
+    must be the credential's issuer: a valid signature by someone else's key proves nothing.
+    """
+    if not isinstance(document, dict):
+        raise VerificationError("document is not a JSON object")
+    proof = _single_proof(document)
+    signature = _check_proof_metadata(proof, document, expected_proof_purpose)
+    vm = proof["verificationMethod"]
     try:
         public_key, controller = resolve_verification_method(vm)
     except VerificationError:
@@ -239,7 +246,7 @@ def verify(
         canon_doc = canonical_document(document, loader)
         canon_config = canonical_proof_config(config, loader)
     except SigningError as exc:
-        raise VerificationError(f"content not covered by the signature at {exc.field}: {exc.reason}") from exc
+        raise VerificationError(f"{exc.field}: {exc.reason}; such content is not reliably signed") from exc
     except ContextError as exc:
         raise VerificationError(str(exc)) from exc
     except EngineError as exc:

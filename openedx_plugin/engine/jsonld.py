@@ -156,9 +156,7 @@ def expand(doc: Any, loader: Loader | None = None, on_property_dropped=None) -> 
 def canonize(doc: Any, loader: Loader | None = None) -> str:
     """RDFC-1.0 canonical N-Quads (pyld's default algorithm is the obsolete URGNA2012)."""
     try:
-        return _pyld.normalize(
-            doc, _options(loader, algorithm="URDNA2015", format="application/n-quads")
-        )
+        return _pyld.normalize(doc, _options(loader, algorithm="URDNA2015", format="application/n-quads"))
     except _pyld.JsonLdError as exc:
         ctx = _context_error_in(exc)
         if ctx is not None:
@@ -195,9 +193,11 @@ def _check_json(node: Any, path: str) -> None:
             sub = _path_join(path, key)
             if _BAD_CHARS.search(key):
                 raise SigningError(sub, f"key contains characters that cannot be signed: {find_bad_characters(key)}")
+            if key == "@context":
+                continue  # contexts are JSON-LD syntax (where null is meaningful), not data
             if value is None:
                 raise SigningError(sub, "null value (JSON-LD drops it): omit the field instead")
-            if isinstance(value, list) and not value and key != "@context":
+            if isinstance(value, list) and not value:
                 raise SigningError(sub, "empty list (JSON-LD drops it): omit the field instead")
             _check_json(value, sub)
     elif isinstance(node, list):

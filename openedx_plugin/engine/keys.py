@@ -64,9 +64,7 @@ def ed25519_from_seed(seed: bytes) -> ed25519.Ed25519PrivateKey:
 
 
 def private_seed_bytes(key: ed25519.Ed25519PrivateKey) -> bytes:
-    return key.private_bytes(
-        serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
-    )
+    return key.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption())
 
 
 def public_bytes(key: ed25519.Ed25519PublicKey | ed25519.Ed25519PrivateKey) -> bytes:
@@ -124,9 +122,7 @@ def private_pem(key, password: bytes | str | None = None) -> bytes:
     """PKCS#8 PEM, encrypted when a password is given (keys at rest should be)."""
     if isinstance(password, str):
         password = password.encode("utf-8")
-    encryption = (
-        serialization.BestAvailableEncryption(password) if password else serialization.NoEncryption()
-    )
+    encryption = serialization.BestAvailableEncryption(password) if password else serialization.NoEncryption()
     return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption)
 
 

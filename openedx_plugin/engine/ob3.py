@@ -247,7 +247,8 @@ def build_achievement(
     if descriptions:
         out["resultDescription"] = descriptions
     if credits_available is not None:
-        if isinstance(credits_available, bool) or not isinstance(credits_available, (int, float)) or credits_available < 0:
+        number = isinstance(credits_available, (int, float)) and not isinstance(credits_available, bool)
+        if not number or credits_available < 0:
             raise DataError(f"{f}.creditsAvailable", "must be a non-negative number")
         out["creditsAvailable"] = credits_available
     return out

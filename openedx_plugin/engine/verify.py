@@ -85,7 +85,11 @@ def make_vm_resolver(resolve_did: ResolveDid, purpose: str = "assertionMethod"):
         for vm in _as_list(doc.get("verificationMethod")) + _as_list(doc.get(purpose)):
             if isinstance(vm, dict) and "id" in vm:
                 methods.setdefault(_absolute(vm["id"], did), vm)
-        authorised = {_absolute(r if isinstance(r, str) else r.get("id"), did) for r in _as_list(doc.get(purpose)) if isinstance(r, (str, dict))}
+        authorised = {
+            _absolute(r if isinstance(r, str) else r.get("id"), did)
+            for r in _as_list(doc.get(purpose))
+            if isinstance(r, (str, dict))
+        }
         if vm_id not in authorised:
             raise VerificationError(f"key {vm_id!r} is not listed in {purpose} of {did!r}")
         vm = methods.get(vm_id)
@@ -165,7 +169,7 @@ def _check_dates(cred: dict, now: datetime, result: VerificationResult) -> None:
         result.add("validity", True, "within its validity period")
 
 
-def _check_status_entry(entry: Any, cred: dict, vm_resolver, fetch, now, loader) -> tuple[bool, str, str | None]:
+def _check_status_entry(entry: Any, cred: dict, *, vm_resolver, fetch, now, loader) -> tuple[bool, str, str | None]:
     """Returns (ok, message, set-purpose) where set-purpose names a status bit that is on."""
     if not isinstance(entry, dict) or entry.get("type") != "BitstringStatusListEntry":
         kind = entry.get("type") if isinstance(entry, dict) else type(entry).__name__
@@ -238,7 +242,7 @@ def verify_credential(
     for entry in entries:
         try:
             ok, message, set_purpose = _check_status_entry(
-                entry, credential, vm_resolver, fetch_status_list, now, loader
+                entry, credential, vm_resolver=vm_resolver, fetch=fetch_status_list, now=now, loader=loader
             )
         except Exception as exc:  # pragma: no cover - belt and braces
             ok, message, set_purpose = False, f"status check failed: {exc}", None

@@ -19,7 +19,31 @@ def plugin_settings(settings):
         "OPENEDX_BADGES_MAX_IMAGE_PIXELS": 2048 * 2048,
         # Bits per Bitstring Status List (the spec's minimum is 131,072).
         "OPENEDX_BADGES_STATUS_LIST_SIZE": 131072,
+        # Celery queue for the plugin's tasks; None: the host's default queue.
+        "OPENEDX_BADGES_CELERY_QUEUE": None,
+        # .. toggle_name: OPENEDX_BADGES_REVOKE_WITH_CERTIFICATE
+        # .. toggle_implementation: DjangoSetting
+        # .. toggle_default: True
+        # .. toggle_description: When a course certificate is revoked, revoke the badges whose
+        #    rules required that certificate.
+        # .. toggle_use_cases: open_edx
+        # .. toggle_creation_date: 2026-11-27
+        "OPENEDX_BADGES_REVOKE_WITH_CERTIFICATE": True,
+        # .. toggle_name: OPENEDX_BADGES_NOTIFY_LEARNERS
+        # .. toggle_implementation: DjangoSetting
+        # .. toggle_default: True
+        # .. toggle_description: Email learners when they earn a badge.
+        # .. toggle_use_cases: open_edx
+        # .. toggle_creation_date: 2026-11-27
+        "OPENEDX_BADGES_NOTIFY_LEARNERS": True,
     }
     for name, value in defaults.items():
         if not hasattr(settings, name):
             setattr(settings, name, value)
+    # The sweeper re-queues evaluations stored while the broker was down, for hosts that
+    # run celery beat; ``manage.py badges_sweep`` does the same from cron or a Tutor job.
+    schedule = getattr(settings, "CELERY_BEAT_SCHEDULE", None)
+    if schedule is None:
+        schedule = {}
+        settings.CELERY_BEAT_SCHEDULE = schedule
+    schedule.setdefault("openedx_badges.sweep_pending", {"task": "openedx_badges.sweep_pending", "schedule": 300.0})

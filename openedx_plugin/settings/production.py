@@ -10,6 +10,9 @@ def plugin_settings(settings):
         "OPENEDX_BADGES_DEFAULT_IDENTITY",
         "OPENEDX_BADGES_MAX_IMAGE_BYTES",
         "OPENEDX_BADGES_MAX_IMAGE_PIXELS",
+        "OPENEDX_BADGES_CELERY_QUEUE",
+        "OPENEDX_BADGES_REVOKE_WITH_CERTIFICATE",
+        "OPENEDX_BADGES_NOTIFY_LEARNERS",
     ):
         if name in env_tokens:
             setattr(settings, name, env_tokens[name])

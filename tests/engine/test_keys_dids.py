@@ -115,8 +115,15 @@ def test_did_web_round_trip(url, did, where):
 
 @pytest.mark.parametrize(
     "url",
-    ["http://example.com", "https://user:pw@example.com", "https://example.com/a/../b", "https://exa mple.com",
-     "ftp://example.com", "https://example.com/?q=1", "https://example.com:99999"],
+    [
+        "http://example.com",
+        "https://user:pw@example.com",
+        "https://example.com/a/../b",
+        "https://exa mple.com",
+        "ftp://example.com",
+        "https://example.com/?q=1",
+        "https://example.com:99999",
+    ],
 )
 def test_did_web_refuses_bad_urls(url):
     with pytest.raises(EngineError):
@@ -139,8 +146,9 @@ def test_did_web_document_lists_rotated_keys():
     assert all(vm["type"] == "Multikey" and vm["controller"] == did for vm in doc["verificationMethod"])
     assert doc["verificationMethod"][1]["publicKeyMultibase"] == keys.public_multibase(new)
     assert doc["assertionMethod"] == [f"{did}#key-1", f"{did}#key-2"]
-    limited = dids.did_web_document(did, keys=[("key-1", old.public_key()), ("key-2", new.public_key())],
-                                    assertion_fragments=["key-2"])
+    limited = dids.did_web_document(
+        did, keys=[("key-1", old.public_key()), ("key-2", new.public_key())], assertion_fragments=["key-2"]
+    )
     assert len(limited["verificationMethod"]) == 2
     assert limited["assertionMethod"] == [f"{did}#key-2"]
     with pytest.raises(EngineError):

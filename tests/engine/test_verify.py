@@ -20,13 +20,15 @@ from .conftest import NOW, make_credential
 
 
 def _verify(world, cred, now=NOW):
-    return verify_credential(
-        cred, resolve_did=world.resolve_did, fetch_status_list=world.fetch_status_list, now=now
-    )
+    return verify_credential(cred, resolve_did=world.resolve_did, fetch_status_list=world.fetch_status_list, now=now)
 
 
 def _no_network(url):
     raise AssertionError(f"unexpected fetch of {url}")
+
+
+def _flip_last_char(proof_value):
+    return proof_value[:-1] + ("2" if proof_value[-1] != "2" else "3")
 
 
 def _check(result, name):
@@ -69,15 +71,20 @@ def test_created_formats(issuer_key):
 
 
 def test_rotated_key_still_verifies(world):
-    old_signed = dataintegrity.sign(make_credential(world.did, credential_status=None), world.old_key,
-                                    f"{world.did}#key-1", created="2024-01-01T00:00:00Z")
+    old_signed = dataintegrity.sign(
+        make_credential(world.did, credential_status=None),
+        world.old_key,
+        f"{world.did}#key-1",
+        created="2024-01-01T00:00:00Z",
+    )
     assert _verify(world, old_signed).ok
 
 
 def test_key_outside_assertion_method_is_refused(world):
     signed = dataintegrity.sign(make_credential(world.did, credential_status=None), world.old_key, f"{world.did}#key-1")
     world.did_document = dids.did_web_document(
-        world.did, keys=[("key-1", world.old_key.public_key()), ("key-2", world.key.public_key())],
+        world.did,
+        keys=[("key-1", world.old_key.public_key()), ("key-2", world.key.public_key())],
         assertion_fragments=["key-2"],
     )
     result = _verify(world, signed)
@@ -113,9 +120,7 @@ def test_resolver_exceptions_do_not_escape(world):
         lambda c: c["issuer"].__setitem__("name", "Evil University"),
         lambda c: c["credentialStatus"].__setitem__("statusListIndex", "8"),
         lambda c: c["proof"].__setitem__("created", "2025-01-01T00:00:01Z"),
-        lambda c: c["proof"].__setitem__(
-            "proofValue", c["proof"]["proofValue"][:-2] + ("11" if not c["proof"]["proofValue"].endswith("11") else "22")
-        ),
+        lambda c: c["proof"].__setitem__("proofValue", _flip_last_char(c["proof"]["proofValue"])),
     ],
 )
 def test_tampering_breaks_the_signature(world, tamper):
@@ -225,8 +230,9 @@ def test_revocation_is_detected(world):
 def test_suspension_is_reported(world):
     cred = world.issue(credential_status=statuslist.status_entry(world.list_url, 3, "suspension"))
     world.bits.set(3)
-    unsigned = statuslist.build_status_list_credential(world.list_url, world.did, world.bits.encode(),
-                                                       "2025-01-01T00:00:00Z", "suspension")
+    unsigned = statuslist.build_status_list_credential(
+        world.list_url, world.did, world.bits.encode(), "2025-01-01T00:00:00Z", "suspension"
+    )
     world.status_list = dataintegrity.sign(unsigned, world.key, world.vm)
     result = _verify(world, cred)
     assert not result.ok and result.suspended and result.revoked is False
@@ -255,8 +261,10 @@ def test_status_list_with_forged_proof(world):
 def test_status_list_from_another_issuer(world):
     cred = world.issue()
     other = keys.generate_ed25519()
-    unsigned = statuslist.build_status_list_credential(world.list_url, keys.did_key(other),
-                                                       statuslist.BitstringStatusList().encode(), "2025-01-01T00:00:00Z")
+    empty = statuslist.BitstringStatusList().encode()
+    unsigned = statuslist.build_status_list_credential(
+        world.list_url, keys.did_key(other), empty, "2025-01-01T00:00:00Z"
+    )
     world.status_list = dataintegrity.sign(unsigned, other, keys.did_key_verification_method(other))
     result = _verify(world, cred)
     assert not result.ok and "not issued by the credential's issuer" in " ".join(result.errors)
@@ -288,6 +296,12 @@ def test_sign_refuses_control_characters(issuer_key):
     assert "U+0008" in str(info.value)
 
 
+def test_sign_refuses_unknown_proof_purpose(issuer_key):
+    cred = make_credential(keys.did_key(issuer_key))
+    with pytest.raises(SigningError, match="proofPurpose"):
+        dataintegrity.sign(cred, issuer_key, keys.did_key_verification_method(issuer_key), proof_purpose="anything")
+
+
 def test_sign_refuses_already_signed(world):
     with pytest.raises(SigningError, match="proof"):
         dataintegrity.sign(world.issue(), world.key, world.vm)
@@ -295,9 +309,9 @@ def test_sign_refuses_already_signed(world):
 
 # ---------------------------------------------------------------- property: random names
 
-_SIGNABLE_TEXT = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=40
-).filter(lambda s: s.strip())
+_SIGNABLE_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=40).filter(
+    lambda s: s.strip()
+)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -332,7 +346,13 @@ def test_engine_does_not_import_django():
         "print('clean')\n"
     )
     root = Path(__file__).resolve().parents[2]
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False, cwd=root,
-                         env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"})
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=root,
+        env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"},
+    )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "clean"

@@ -1,0 +1,173 @@
+"""
+The award pipeline: evaluate a learner's rules on authoritative data, award once,
+record why, tell the platform and the learner, and follow the pathways it unlocks.
+
+Called from celery tasks (and the sweeper, and staff actions); every step is safe
+to repeat, because ``issuing.award_badge`` returns an existing award unchanged.
+"""
+
+import logging
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from . import compat, events, issuing, notifications, public_urls, rule_index, rules
+from .models import BadgeRule
+
+log = logging.getLogger(__name__)
+MAX_PATHWAY_STEPS = 50
+
+
+def _block_names(course_keys):
+    """Display names of a course's blocks, for progress and evidence in plain words."""
+    names = {}
+    for course_key in course_keys:
+        try:
+            blocks = compat.course_blocks(course_key) or []
+        except Exception:  # pylint: disable=broad-except  (names are a nicety; never fail an award on them)
+            log.exception("Could not read the blocks of %s", course_key)
+            blocks = []
+        names.update({block["usage_key"]: block["display_name"] for block in blocks})
+    return names
+
+
+def score_result_description_id(badge_class):
+    return f"{public_urls.badge_class_url(badge_class)}#score"
+
+
+def _ob3_results(badge_class, outcome):
+    """Scores as OB 3.0 Results, pointing at the achievement's 'Percent' result description."""
+    results = []
+    for item in outcome.results:
+        if item["kind"] == "score" and item["possible"]:
+            percent = 100 * item["earned"] / item["possible"]
+        elif item["kind"] == "percent":
+            percent = 100 * item["value"]
+        else:
+            continue
+        results.append({"type": ["Result"], "resultDescription": score_result_description_id(badge_class),
+                        "value": f"{percent:.0f}", "status": "Completed"})
+    return results
+
+
+def award_for_rule(rule, user, outcome, trigger):
+    """Award the rule's badge with its evidence and provenance; None if refused (revoked earlier)."""
+    badge_class = rule.badge_class
+    provenance = {
+        "source": "rule",
+        "rule_id": rule.id,
+        "condition": rule.condition,
+        "trigger": trigger,
+        "evaluated_at": timezone.now().isoformat(),
+        "scores": [item for item in outcome.results if item["kind"] == "score"],
+    }
+    try:
+        award, created = issuing.award_badge(badge_class, user, evidence=outcome.evidence,
+                                             result=_ob3_results(badge_class, outcome), provenance=provenance)
+    except issuing.AwardRefused as exc:
+        log.info("Not awarding %s to user %s: %s", badge_class.uuid, user.id, exc)
+        return None
+    if created:
+        announce(award)
+    return award
+
+
+def announce(award):
+    """After commit: the openedx-event and the learner's email."""
+    transaction.on_commit(lambda: events.badge_awarded(award))
+    transaction.on_commit(lambda: notifications.notify_awarded(award))
+
+
+def evaluate_learner(user_id, course_key, trigger, rule_ids=None):
+    """
+    Evaluate the rules of ``course_key`` for the learner and award what is met.
+
+    Returns the awards made. Pathway rules that count a newly earned badge are
+    evaluated in the same run, so a pathway completes the moment its last part does.
+    """
+    user = compat.get_user(user_id)
+    if user is None:
+        log.info("Badge evaluation for unknown user %s skipped.", user_id)
+        return []
+    if rule_ids is None:
+        rule_ids = rule_index.rules_for_course(course_key) if course_key else \
+            set(BadgeRule.objects.filter(enabled=True).values_list("id", flat=True))
+    held = issuing.held_badge_uuids(user)
+    pending = list(_load_rules(rule_ids))
+    names = _block_names({leaf["course"] for rule in pending for leaf in rules.leaves(rule.condition)
+                          if leaf["kind"] == "score"})
+    ctx = rules.Context(user, held_badges=held, block_names=names)
+    made, seen, steps = [], set(), 0
+    while pending and steps < MAX_PATHWAY_STEPS:
+        rule = pending.pop(0)
+        steps += 1
+        if rule.id in seen or str(rule.badge_class.uuid) in held:
+            continue
+        seen.add(rule.id)
+        outcome = rules.evaluate(rule.condition, ctx)
+        if not outcome.met:
+            continue
+        with transaction.atomic():
+            award = award_for_rule(rule, user, outcome, trigger)
+        if award is None:
+            continue
+        made.append(award)
+        held.add(str(rule.badge_class.uuid))
+        pending.extend(_load_rules(rule_index.rules_for_badge(rule.badge_class.uuid) - seen))
+    return made
+
+
+def _load_rules(rule_ids):
+    return (BadgeRule.objects.filter(id__in=list(rule_ids), enabled=True, badge_class__active=True)
+            .select_related("badge_class__issuer").order_by("id"))
+
+
+def certificate_revoked(user_id, course_key, trigger):
+    """Revoke the badges whose rules required a certificate in this course, if the operator wants that."""
+    if not getattr(settings, "OPENEDX_BADGES_REVOKE_WITH_CERTIFICATE", True):
+        return []
+    user = compat.get_user(user_id)
+    if user is None:
+        return []
+    cert = compat.certificate(user, course_key)
+    if cert is not None and cert.status == "downloadable":
+        return []  # re-issued since: the event is stale
+    revoked = []
+    for rule in _load_rules(rule_index.rules_for_course(course_key)):
+        needs_certificate = any(leaf["kind"] == "certificate" and leaf.get("course") == course_key
+                                for leaf in rules.leaves(rule.condition))
+        award = issuing.current_award(rule.badge_class, user)
+        if needs_certificate and issuing.award_state(award) == "earned":
+            revoked.append(revoke(award, "The course certificate this badge required was revoked."))
+    return revoked
+
+
+def revoke(award, reason):
+    award = issuing.revoke_award(award, reason)
+    transaction.on_commit(lambda: events.badge_revoked(award))
+    return award
+
+
+def progress(badge_class, user):
+    """The learner's progress towards a badge, computed here (the block shows it)."""
+    rule = BadgeRule.objects.filter(badge_class=badge_class, enabled=True).first()
+    award = issuing.current_award(badge_class, user) if user is not None else None
+    state = issuing.award_state(award)
+    if rule is None:
+        return {"state": state, "award": award, "items": [], "met": False}
+    names = _block_names(rules.referenced_courses(rule.condition))
+    outcome = rules.evaluate(rule.condition, rules.Context(user, block_names=names))
+    return {"state": state, "award": award, "items": outcome.progress, "met": outcome.met}
+
+
+def manual_award(badge_class, user, *, staff_user, reason, evidence=None):
+    """Staff award with a reason; allowed after a revocation (a new credential), recorded as such."""
+    provenance = {"source": "staff", "by": getattr(staff_user, "username", str(staff_user)), "reason": reason,
+                  "time": timezone.now().isoformat()}
+    with transaction.atomic():
+        award, created = issuing.award_badge(badge_class, user, evidence=evidence or [],
+                                             provenance=provenance, after_revocation=True)
+        if created:
+            announce(award)
+    return award, created

@@ -1,0 +1,42 @@
+"""The openedx-events this plugin emits: BADGE_AWARDED and BADGE_REVOKED."""
+
+import logging
+
+from openedx_events.learning.data import BadgeData, BadgeTemplateData, UserData, UserPersonalData
+from openedx_events.learning.signals import BADGE_AWARDED, BADGE_REVOKED
+
+from . import public_urls
+
+log = logging.getLogger(__name__)
+ORIGIN = "openedx_badges"
+
+
+def _badge_data(award):
+    user = award.user
+    badge_class = award.badge_class
+    return BadgeData(
+        uuid=str(award.uuid),
+        user=UserData(id=user.id, is_active=user.is_active,
+                      pii=UserPersonalData(username=user.username, email=user.email,
+                                           name=user.get_full_name() or user.username)),
+        template=BadgeTemplateData(uuid=str(badge_class.uuid), origin=ORIGIN, name=badge_class.name,
+                                   description=badge_class.description,
+                                   image_url=public_urls.badge_image_url(badge_class)),
+    )
+
+
+def _send(signal, award):
+    if award.user is None:
+        return
+    try:
+        signal.send_event(badge=_badge_data(award))
+    except Exception:  # pylint: disable=broad-except  (an event bus problem must not undo an award)
+        log.exception("Could not emit %s for award %s", signal.event_type, award.uuid)
+
+
+def badge_awarded(award):
+    _send(BADGE_AWARDED, award)
+
+
+def badge_revoked(award):
+    _send(BADGE_REVOKED, award)

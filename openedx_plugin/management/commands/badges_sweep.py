@@ -1,0 +1,28 @@
+"""
+Queue (or run) the badge evaluations stored while the broker was down.
+
+    python manage.py badges_sweep            # queue them (the broker is back)
+    python manage.py badges_sweep --inline   # evaluate them here, without the broker
+
+Celery beat runs the same sweep every five minutes where the host runs beat.
+"""
+
+from django.core.management.base import BaseCommand
+
+from ...models import PendingEvaluation
+from ...tasks import sweep
+
+
+class Command(BaseCommand):
+    help = "Queue or run the pending badge evaluations."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--inline", action="store_true", help="Evaluate here instead of queueing.")
+        parser.add_argument("--limit", type=int, default=10000)
+
+    def handle(self, *args, **options):
+        before = PendingEvaluation.objects.count()
+        done = sweep(limit=options["limit"], inline=options["inline"])
+        left = PendingEvaluation.objects.count()
+        self.stdout.write(f"{done} of {before} pending evaluations {'run' if options['inline'] else 'queued'}; "
+                          f"{left} left.")

@@ -1,0 +1,76 @@
+"""
+Which courses have badge rules, and what they care about, held in process memory.
+
+Receivers run on the LMS's hot path (every grade change), so the common answer,
+"nothing here cares", must cost no database query. Each process keeps the index
+and re-reads it only when the version token in the shared cache changes (rule
+saved or deleted anywhere) or the token is missing.
+"""
+
+import threading
+import uuid
+from collections import defaultdict
+
+from django.core.cache import cache
+
+VERSION_KEY = "openedx_badges:rule_index:version"
+_lock = threading.Lock()
+_state = {"version": None, "courses": {}, "by_badge": {}}
+
+
+def invalidate():
+    """Make every process rebuild its index on its next look-up."""
+    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def _current():
+    version = cache.get(VERSION_KEY)
+    if version is not None and version == _state["version"]:
+        return _state
+    with _lock:
+        if version is None:
+            version = uuid.uuid4().hex
+            cache.add(VERSION_KEY, version, timeout=None)
+            version = cache.get(VERSION_KEY) or version
+        _load(version)
+    return _state
+
+
+def _load(version):
+    from . import rules  # pylint: disable=import-outside-toplevel
+    from .models import BadgeRule  # pylint: disable=import-outside-toplevel
+
+    courses = defaultdict(lambda: defaultdict(set))
+    by_badge = defaultdict(set)
+    for rule_id, condition, badge_course in (BadgeRule.objects.filter(enabled=True, badge_class__active=True)
+                                             .values_list("id", "condition", "badge_class__course_key")):
+        try:
+            rules.validate(condition)
+        except rules.RuleError:
+            continue
+        wanted = rules.interests(condition)
+        for course in rules.referenced_courses(condition) or ([badge_course] if badge_course else []):
+            for interest in wanted:
+                courses[course][interest].add(rule_id)
+        for badge_uuid in rules.referenced_badges(condition):
+            by_badge[badge_uuid].add(rule_id)
+    _state.update(version=version,
+                  courses={course: {k: frozenset(v) for k, v in kinds.items()} for course, kinds in courses.items()},
+                  by_badge={k: frozenset(v) for k, v in by_badge.items()})
+
+
+def cares(course_key, interest):
+    """True if some enabled rule reads ``interest`` ("grade", "score", ...) in this course."""
+    kinds = _current()["courses"].get(course_key)
+    return bool(kinds and interest in kinds)
+
+
+def rules_for_course(course_key):
+    """Ids of the enabled rules that read anything in this course."""
+    kinds = _current()["courses"].get(course_key) or {}
+    return frozenset().union(*kinds.values()) if kinds else frozenset()
+
+
+def rules_for_badge(badge_uuid):
+    """Ids of the enabled rules (pathways) that count this badge."""
+    return _current()["by_badge"].get(str(badge_uuid), frozenset())
