@@ -5,10 +5,13 @@ from django.shortcuts import render
 from openedx_plugin import public_urls
 from openedx_plugin.models import Award, BadgeClass, Issuer
 
+from .models import Course
+
 
 def home(request):
     awards = Award.objects.select_related("badge_class__issuer", "user").order_by("-issued_on")[:50]
     return render(request, "lms_standin/home.html", {
+        "courses": Course.objects.order_by("display_name"),
         "issuers": [(issuer, public_urls.issuer_did(issuer), public_urls.did_json_url(issuer))
                     for issuer in Issuer.objects.all()],
         "badge_classes": BadgeClass.objects.select_related("issuer").all(),

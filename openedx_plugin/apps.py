@@ -75,5 +75,6 @@ class OpenBadgesConfig(AppConfig):
             rule_index.invalidate()
 
         for model in (BadgeRule, BadgeClass):  # weak=False: the closure has no other reference
-            post_save.connect(invalidate, sender=model, weak=False, dispatch_uid=f"openedx_badges.index.save.{model.__name__}")
-            post_delete.connect(invalidate, sender=model, weak=False, dispatch_uid=f"openedx_badges.index.del.{model.__name__}")
+            name = model.__name__
+            post_save.connect(invalidate, sender=model, weak=False, dispatch_uid=f"openedx_badges.index.save.{name}")
+            post_delete.connect(invalidate, sender=model, weak=False, dispatch_uid=f"openedx_badges.index.del.{name}")

@@ -69,17 +69,27 @@ def in_platform():
     return True
 
 
+def standin_signal(name):
+    """
+    The one local Signal that stands for the platform's signal ``name`` outside the LMS.
+
+    Stand-in hosts send on it; receivers connected at start-up hear it, whichever
+    stand-in data module is configured at the time (tests swap those).
+    """
+    return _STAND_IN_SIGNALS.setdefault(name, Signal())
+
+
 def get_platform_object(name):
-    """The platform's signal or model ``name``, else the stand-in's, else a local signal."""
+    """The platform's signal or model ``name``; outside the LMS, the stand-in's."""
     try:
         return _import_attr(PLATFORM_OBJECTS[name])
     except ImportError:
         pass
+    if name.isupper():
+        return standin_signal(name)
     standin = _standin()
     if standin is not None and hasattr(standin, name):
         return getattr(standin, name)
-    if name.isupper():
-        return _STAND_IN_SIGNALS.setdefault(name, Signal())
     # A model this host does not have (completion not installed): a sender that never sends.
     log.warning("Open Badges: %s is not available here; its receiver stays idle.", name)
     return _ABSENT.setdefault(name, type(f"Absent{name}", (), {}))

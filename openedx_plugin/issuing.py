@@ -8,8 +8,7 @@ signs, and the documents a verifier sees are the ones this module stored.
 
 import logging
 import secrets
-from datetime import timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -24,7 +23,7 @@ log = logging.getLogger(__name__)
 
 def iso(moment):
     """XSD dateTime in UTC with a Z, seconds precision: the form every verifier accepts."""
-    return moment.astimezone(dt_timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 # --- issuers -------------------------------------------------------------------------------

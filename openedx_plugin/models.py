@@ -205,6 +205,10 @@ class Award(models.Model):
     ob2_assertion = models.JSONField(default=dict, blank=True, editable=False)
     ob2_signed_assertion = models.JSONField(default=dict, blank=True, editable=False)
     ob2_jws = models.TextField(blank=True, editable=False)
+    public = models.BooleanField(default=True, help_text=_(
+        "The learner's choice: anyone with the link may see the verification page."))
+    show_name = models.BooleanField(default=False, help_text=_(
+        "The learner's choice: show their name on the public verification page."))
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:

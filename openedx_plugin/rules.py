@@ -195,7 +195,7 @@ def _pct(value):
     return f"{round(value * 100)}%"
 
 
-def _leaf(node, ctx):
+def _leaf(node, ctx):  # noqa: PLR0915  (one branch per kind reads best side by side)
     kind = node["kind"]
     course = node.get("course")
     if kind == "course_passed":

@@ -9,7 +9,7 @@ signal receivers through edx-django-utils.
 import os
 from pathlib import Path
 
-from edx_django_utils.plugins import add_plugins, get_plugin_apps
+from edx_django_utils.plugins import get_plugin_apps
 
 PROJECT_TYPE = "lms.djangoapp"
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -19,6 +19,7 @@ SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "stand-in-lms-not-a-secret")
 DEBUG = False
 ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]", "testserver"]
 LMS_ROOT_URL = os.environ.get("LMS_ROOT_URL", "http://127.0.0.1:8000")
+OPENEDX_BADGES_PLATFORM_STANDIN = "lms_standin.platform"
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -1,7 +1,9 @@
 """The demo: the stand-in LMS on a SQLite file under var/."""
 
-from .base import *  # pylint: disable=wildcard-import,unused-wildcard-import
-from .base import PROJECT_TYPE, VAR_DIR, add_plugins, database
+from edx_django_utils.plugins import add_plugins
+
+from .base import *  # noqa: F403  # pylint: disable=wildcard-import,unused-wildcard-import
+from .base import PROJECT_TYPE, VAR_DIR, database
 
 DEBUG = True
 VAR_DIR.mkdir(parents=True, exist_ok=True)

@@ -1,7 +1,9 @@
 """The test host: plugin settings added for the ``common`` then ``test`` types, as the LMS's test settings do."""
 
-from .base import *  # pylint: disable=wildcard-import,unused-wildcard-import
-from .base import PROJECT_TYPE, add_plugins, database
+from edx_django_utils.plugins import add_plugins
+
+from .base import *  # noqa: F403  # pylint: disable=wildcard-import,unused-wildcard-import
+from .base import PROJECT_TYPE, database
 
 DATABASES = {"default": database(":memory:")}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

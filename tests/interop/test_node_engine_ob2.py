@@ -11,14 +11,15 @@ import struct
 import zlib
 
 import pytest
-
-from . import nodeverifier
-
-from openedx_plugin.engine import ob2  # noqa: E402
-from openedx_plugin.engine import baking  # noqa: E402
-
 from cryptography.hazmat.primitives import serialization  # noqa: E402
 from cryptography.hazmat.primitives.asymmetric import rsa  # noqa: E402
+
+from openedx_plugin.engine import (
+    baking,  # noqa: E402
+    ob2,  # noqa: E402
+)
+
+from . import nodeverifier
 
 pytestmark = pytest.mark.interop
 

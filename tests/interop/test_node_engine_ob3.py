@@ -13,10 +13,9 @@ import zlib
 
 import pytest
 
-from . import nodeverifier
-
-
 from openedx_plugin.engine import baking, dataintegrity, dids, keys, ob3, statuslist  # noqa: E402
+
+from . import nodeverifier
 
 pytestmark = pytest.mark.interop
 

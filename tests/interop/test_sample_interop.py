@@ -31,7 +31,7 @@ def sample(tmp_path):
 
 def verify(out, documents, items):
     results = nodeverifier.verify([{"kind": kind, "path": str(out / name)} for kind, name in items], documents)
-    return {name: result for (_, name), result in zip(items, results)}
+    return {name: result for (_, name), result in zip(items, results, strict=True)}
 
 
 ACCEPTED = [

@@ -1,0 +1,143 @@
+"""
+Minimal courseware of the stand-in LMS.
+
+Just enough of the LMS's data (course structure, problem scores, completion,
+persistent grades, certificates, enrollments) for the badge plugin's award
+engine to be exercised end to end. Keys are stored as strings; the LMS's
+``CourseKeyField``/``UsageKeyField`` hold the same serialisations.
+"""
+
+from django.conf import settings
+from django.db import models
+
+
+class Course(models.Model):
+    """A course run, the stand-in for the modulestore's course block and CourseOverview."""
+
+    course_key = models.CharField(max_length=255, unique=True, help_text="e.g. course-v1:DemoX+BADGE101+2026")
+    display_name = models.CharField(max_length=255)
+    passing_grade = models.FloatField(default=0.6, help_text="Fraction (0..1) of the weighted grade needed to pass.")
+    modified = models.DateTimeField(auto_now=True, help_text="The LMS's course 'edited_on', sent with grades.")
+
+    def __str__(self):
+        return self.course_key
+
+
+class CourseBlock(models.Model):
+    """One block of a course's tree: section (chapter), subsection (sequential), unit (vertical) or leaf."""
+
+    BLOCK_TYPES = [(name, name) for name in ("chapter", "sequential", "vertical", "problem", "html", "badge_xblock")]
+    LEAF_TYPES = ("problem", "html")  # what completion counts; badge_xblock is EXCLUDED like the real block
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="blocks")
+    usage_key = models.CharField(max_length=255, unique=True)
+    block_type = models.CharField(max_length=32, choices=BLOCK_TYPES)
+    display_name = models.CharField(max_length=255)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
+    position = models.PositiveIntegerField(default=0)
+    graded = models.BooleanField(default=False, help_text="Sequentials only: counts towards the course grade.")
+    weight = models.FloatField(default=1.0, help_text="Sequentials only: weight in the course grade.")
+    html = models.TextField(blank=True, help_text="html blocks: the content shown to learners.")
+    question = models.TextField(blank=True)
+    choices = models.JSONField(default=list, blank=True)
+    correct = models.PositiveIntegerField(null=True, blank=True, help_text="Index of the correct choice.")
+    max_points = models.FloatField(default=1.0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self):
+        return self.usage_key
+
+
+class ProblemScore(models.Model):
+    """A learner's score on a problem (the LMS's courseware StudentModule grade)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    block = models.ForeignKey(CourseBlock, on_delete=models.CASCADE)
+    earned = models.FloatField()
+    possible = models.FloatField()
+    modified = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "block"], name="standin_score_user_block")]
+
+    def __str__(self):
+        return f"{self.user_id} {self.block_id}: {self.earned:g}/{self.possible:g}"
+
+
+class BlockCompletion(models.Model):
+    """
+    Stands in for ``completion.models.BlockCompletion``: same field names, so
+    receivers of its ``post_save`` read ``instance.user_id``, ``context_key``,
+    ``block_key`` and ``completion`` exactly as in the LMS.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    context_key = models.CharField(max_length=255)
+    block_key = models.CharField(max_length=255)
+    block_type = models.CharField(max_length=64)
+    completion = models.FloatField()
+    created = models.DateTimeField(auto_now_add=True)
+    modified = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "context_key", "block_key"],
+                                               name="standin_completion_user_context_block")]
+
+    def __str__(self):
+        return f"{self.user_id} {self.block_key}: {self.completion:g}"
+
+
+class PersistentCourseGrade(models.Model):
+    """The learner's stored course grade; ``passed_timestamp`` is set once, on first passing, as in the LMS."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    course = models.ForeignKey(Course, on_delete=models.CASCADE)
+    percent_grade = models.FloatField()
+    letter_grade = models.CharField(max_length=255, blank=True)
+    passed_timestamp = models.DateTimeField(null=True, blank=True)
+    modified = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "course"], name="standin_grade_user_course")]
+
+    def __str__(self):
+        return f"{self.user_id} {self.course_id}: {self.percent_grade:.0%}"
+
+
+class GeneratedCertificate(models.Model):
+    """A course certificate; status ``downloadable`` when issued, ``unavailable`` once revoked."""
+
+    DOWNLOADABLE = "downloadable"
+    UNAVAILABLE = "unavailable"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    course = models.ForeignKey(Course, on_delete=models.CASCADE)
+    mode = models.CharField(max_length=32)
+    status = models.CharField(max_length=32)
+    grade = models.CharField(max_length=5, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    modified = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "course"], name="standin_certificate_user_course")]
+
+    def __str__(self):
+        return f"{self.user_id} {self.course_id}: {self.status} ({self.mode})"
+
+
+class Enrollment(models.Model):
+    """A learner's enrollment; its mode becomes the certificate's mode."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    course = models.ForeignKey(Course, on_delete=models.CASCADE)
+    mode = models.CharField(max_length=32, default="verified")
+    is_active = models.BooleanField(default=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "course"], name="standin_enrollment_user_course")]
+
+    def __str__(self):
+        return f"{self.user_id} in {self.course_id} ({self.mode})"

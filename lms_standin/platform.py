@@ -1,0 +1,207 @@
+"""
+The stand-in platform: what ``openedx_plugin.compat`` reads outside the LMS.
+
+Named by ``OPENEDX_BADGES_PLATFORM_STANDIN``; implements the data contract of
+compat's module docstring on the stand-in courseware, and exposes the platform
+signals (and the ``BlockCompletion`` model) under the names compat looks up, so
+receivers wired by string path connect to what ``lms_standin.courseware`` sends.
+
+Each data call loads the course's blocks in one query and the learner's rows in
+one more, then works in memory: a few queries per call, never one per block.
+"""
+
+import math
+from collections import defaultdict
+
+from opaque_keys import InvalidKeyError
+from opaque_keys.edx.keys import CourseKey
+
+from openedx_plugin import compat
+from openedx_plugin.compat import Certificate, CourseGrade, Score
+
+from .models import BlockCompletion, Course, CourseBlock, GeneratedCertificate, ProblemScore
+
+__all__ = [
+    "BlockCompletion", "COURSE_GRADE_NOW_FAILED", "COURSE_GRADE_NOW_PASSED", "COURSE_GRADE_PASSED_FIRST_TIME",
+    "PROBLEM_WEIGHTED_SCORE_CHANGED", "SUBSECTION_SCORE_CHANGED", "USER_RETIRE_LMS_MISC",
+    "certificate", "completed_blocks", "course_blocks", "course_completion", "course_grade", "block_score",
+]
+
+
+
+def _signal(name):
+    """
+    One Signal per name, kept in compat's fallback registry: whichever stand-in
+    is configured (tests swap in their own without signals), compat resolves
+    the same object, so receivers connected at start-up still hear it.
+    """
+    return compat.standin_signal(name)
+
+
+# The platform's internal Django signals, as in lms.djangoapps.grades.signals.signals
+# and openedx.core.djangoapps.{signals,user_api.accounts}.signals.
+PROBLEM_WEIGHTED_SCORE_CHANGED = _signal("PROBLEM_WEIGHTED_SCORE_CHANGED")
+SUBSECTION_SCORE_CHANGED = _signal("SUBSECTION_SCORE_CHANGED")
+COURSE_GRADE_PASSED_FIRST_TIME = _signal("COURSE_GRADE_PASSED_FIRST_TIME")
+COURSE_GRADE_NOW_PASSED = _signal("COURSE_GRADE_NOW_PASSED")
+COURSE_GRADE_NOW_FAILED = _signal("COURSE_GRADE_NOW_FAILED")
+USER_RETIRE_LMS_MISC = _signal("USER_RETIRE_LMS_MISC")
+
+_BLOCK_FIELDS = ("id", "usage_key", "block_type", "display_name", "parent_id", "position",
+                 "graded", "weight", "max_points")
+
+
+class CourseTree:
+    """A course's blocks in memory (one query), with the graded flag inherited from sequentials as in the LMS."""
+
+    def __init__(self, course):
+        self.course = course
+        rows = list(CourseBlock.objects.filter(course=course).order_by("position", "id").values(*_BLOCK_FIELDS))
+        self.by_key = {row["usage_key"]: row for row in rows}
+        self.by_id = {row["id"]: row for row in rows}
+        self.children = defaultdict(list)
+        for row in rows:
+            self.children[row["parent_id"]].append(row)
+        self.graded_ids = set()
+        for row in rows:
+            if row["block_type"] == "sequential" and row["graded"]:
+                self.graded_ids.update(r["id"] for r in self.subtree(row))
+
+    def ancestor(self, row, block_type):
+        """The nearest enclosing block of ``block_type`` (e.g. a problem's sequential), or None."""
+        current = self.by_id.get(row["parent_id"])
+        while current is not None and current["block_type"] != block_type:
+            current = self.by_id.get(current["parent_id"])
+        return current
+
+    def roots(self):
+        return self.children[None]
+
+    def subtree(self, row):
+        """``row`` and its descendants, depth first in course order."""
+        stack = [row]
+        while stack:
+            current = stack.pop()
+            yield current
+            stack.extend(reversed(self.children[current["id"]]))
+
+    def walk(self):
+        for root in self.roots():
+            yield from self.subtree(root)
+
+    def of_type(self, *block_types):
+        return [row for row in self.walk() if row["block_type"] in block_types]
+
+    def graded_sequentials(self):
+        return [row for row in self.of_type("sequential") if row["graded"]]
+
+
+def get_course(course_key):
+    return Course.objects.filter(course_key=str(course_key)).first()
+
+
+def learner_scores(user, course):
+    """{block id: (earned, possible)} of the learner's answered problems, in one query."""
+    return {block_id: (earned, possible) for block_id, earned, possible in ProblemScore.objects.filter(
+        user=user, block__course=course).values_list("block_id", "earned", "possible")}
+
+
+def problem_score(row, scores):
+    """An unanswered problem counts 0 of its points, as the LMS's grade does."""
+    earned, possible = scores.get(row["id"], (0.0, row["max_points"]))
+    return Score(float(earned), float(possible))
+
+
+def total(tree, row, scores, graded_only=True):
+    """Sum over the (graded) problems at or below ``row``, or None when there are no problems there."""
+    problems = [r for r in tree.subtree(row) if r["block_type"] == "problem"]
+    if not problems:
+        return None
+    counted = [problem_score(r, scores) for r in problems if not graded_only or r["id"] in tree.graded_ids]
+    return Score(sum(s.earned for s in counted), sum(s.possible for s in counted))
+
+
+def compute_grade(tree, scores):
+    """
+    Weighted mean over the graded sequentials of earned/possible, rounded to
+    two places half-up as the LMS rounds its percent; passed = percent >= the
+    course's passing grade. A graded sequential with no points is left out.
+    """
+    weighted, weights = 0.0, 0.0
+    for sequential in tree.graded_sequentials():
+        score = total(tree, sequential, scores)
+        if score is None or score.possible <= 0:
+            continue
+        weighted += sequential["weight"] * score.earned / score.possible
+        weights += sequential["weight"]
+    percent = math.floor((weighted / weights if weights else 0.0) * 100 + 0.5) / 100
+    return CourseGrade(percent, percent >= tree.course.passing_grade)
+
+
+# --- compat's contract -------------------------------------------------------------------------
+
+
+def course_grade(user, course_key):
+    course = get_course(course_key)
+    if course is None:
+        return None
+    return compute_grade(CourseTree(course), learner_scores(user, course))
+
+
+def block_score(user, course_key, usage_key):
+    course = get_course(course_key)
+    if course is None:
+        return None
+    tree = CourseTree(course)
+    row = tree.by_key.get(str(usage_key))
+    if row is None:
+        return None
+    scores = learner_scores(user, course)
+    if row["block_type"] == "problem":
+        return problem_score(row, scores)
+    return total(tree, row, scores)
+
+
+def course_completion(user, course_key):
+    """Fraction of the leaf blocks (problems, html) completed; badge_xblock is excluded from completion."""
+    leaves = list(CourseBlock.objects.filter(course__course_key=str(course_key), block_type__in=CourseBlock.LEAF_TYPES)
+                  .values_list("usage_key", flat=True))
+    if not leaves:
+        return 0.0
+    return len(completed_blocks(user, course_key, leaves)) / len(leaves)
+
+
+def completed_blocks(user, course_key, usage_keys):
+    keys = {str(key) for key in usage_keys}
+    if not keys:
+        return set()
+    return set(BlockCompletion.objects.filter(user=user, context_key=str(course_key), block_key__in=keys,
+                                              completion__gte=1.0).values_list("block_key", flat=True))
+
+
+def certificate(user, course_key):
+    found = GeneratedCertificate.objects.filter(user=user, course__course_key=str(course_key)).first()
+    return Certificate(found.mode, found.status) if found else None
+
+
+def course_root_key(course_key):
+    """The course block's usage key, as the modulestore names it."""
+    try:
+        return str(CourseKey.from_string(str(course_key)).make_usage_key("course", "course"))
+    except InvalidKeyError:
+        return f"{course_key}+type@course+block@course"
+
+
+def course_blocks(course_key):
+    course = get_course(course_key)
+    if course is None:
+        return None
+    tree = CourseTree(course)
+    root = course_root_key(course.course_key)
+    blocks = [{"usage_key": root, "block_type": "course", "display_name": course.display_name,
+               "graded": False, "parent": None}]
+    blocks.extend({"usage_key": row["usage_key"], "block_type": row["block_type"],
+                   "display_name": row["display_name"], "graded": row["id"] in tree.graded_ids,
+                   "parent": tree.by_id[row["parent_id"]]["usage_key"] if row["parent_id"] else root}
+                  for row in tree.walk())
+    return blocks

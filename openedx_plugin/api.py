@@ -1,0 +1,165 @@
+"""
+The plugin's Python API for the XBlock, the wallet and other callers in the LMS.
+
+Callers pass plain values (keys, UUID strings, user objects) and get plain data
+back; every decision (who may edit, whether a badge is earned) is made here or
+below, never taken from the caller's word.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from . import awarding, compat, issuing, public_urls, rules
+from .models import ACHIEVEMENT_TYPES, Award, BadgeClass, BadgeRule
+
+EDITABLE_FIELDS = ("name", "description", "criteria_narrative", "criteria_url", "achievement_type",
+                   "alignments", "tags", "level", "validity_days")
+ASSESSABLE_TYPES = ("problem", "vertical", "sequential", "chapter")
+
+
+def course_badges(course_key):
+    """The active badge classes of a course, for authors choosing one or a prerequisite."""
+    return [badge_summary(badge) for badge in
+            BadgeClass.objects.filter(course_key=course_key, active=True).select_related("issuer").order_by("name")]
+
+
+def badge_summary(badge_class):
+    rule = BadgeRule.objects.filter(badge_class=badge_class).first()
+    return {
+        "uuid": str(badge_class.uuid),
+        "name": badge_class.name,
+        "description": badge_class.description,
+        "criteria_narrative": badge_class.criteria_narrative,
+        "criteria_url": badge_class.criteria_url,
+        "achievement_type": badge_class.achievement_type,
+        "alignments": badge_class.alignments,
+        "tags": badge_class.tags,
+        "level": badge_class.level,
+        "validity_days": badge_class.validity_days,
+        "image_url": public_urls.badge_image_url(badge_class),
+        "issuer": badge_class.issuer.name,
+        "rule": rule.condition if rule else None,
+        "course_key": badge_class.course_key,
+    }
+
+
+def course_assessments(course_key):
+    """The course's blocks an author can put a score or completion condition on."""
+    blocks = compat.course_blocks(course_key) or []
+    return [block for block in blocks if block["block_type"] in ASSESSABLE_TYPES]
+
+
+def achievement_types():
+    return list(ACHIEVEMENT_TYPES)
+
+
+@transaction.atomic
+def save_badge(course_key, fields, *, badge_uuid=None, rule=None, image=None, image_type=None, user=None):
+    """
+    Create or update a course's badge class and its rule; return the summary.
+
+    ``user`` must be course staff (the caller checks the course role, this checks
+    the badge belongs to that course). Raises ``ValidationError`` with field
+    messages for the author.
+    """
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError({name: "Not an editable field." for name in unknown})
+    if badge_uuid:
+        badge = BadgeClass.objects.select_for_update().filter(uuid=badge_uuid).first()
+        if badge is None:
+            raise ValidationError({"badge": "No such badge."})
+        if badge.course_key != course_key:
+            raise PermissionDenied("This badge belongs to another course.")
+    else:
+        issuer = issuing.issuer_for_course(course_key)
+        if issuer is None:
+            raise ValidationError({"issuer": "No issuer is configured: ask the operator to create one."})
+        badge = BadgeClass(issuer=issuer, course_key=course_key)
+    for name, value in fields.items():
+        setattr(badge, name, value)
+    if badge.validity_days in ("", 0):
+        badge.validity_days = None
+    badge.full_clean(exclude=["image_data", "issuer"])
+    badge.save()
+    if image is not None:
+        from .engine.images import ImageError  # pylint: disable=import-outside-toplevel
+
+        try:
+            issuing.set_image(badge, image, image_type)
+        except ImageError as exc:
+            raise ValidationError({"image": str(exc)}) from exc
+    if rule is not None:
+        _save_rule(badge, rule, course_key)
+    return badge_summary(badge)
+
+
+def _save_rule(badge, condition, course_key):
+    try:
+        rules.validate(condition)
+    except rules.RuleError as exc:
+        raise ValidationError({"rule": str(exc)}) from exc
+    foreign = [course for course in rules.referenced_courses(condition) if course != course_key]
+    if foreign:
+        raise ValidationError({"rule": "A block's rule may only read its own course."})
+    for uuid in rules.referenced_badges(condition):
+        if str(uuid) == str(badge.uuid):
+            raise ValidationError({"rule": "A badge cannot require itself."})
+        if not BadgeClass.objects.filter(uuid=uuid).exists():
+            raise ValidationError({"rule": f"Unknown prerequisite badge {uuid}."})
+    BadgeRule.objects.update_or_create(badge_class=badge, defaults={"condition": condition, "enabled": True})
+
+
+def learner_state(badge_uuid, user):
+    """
+    What the learner sees in the block: state, progress in words, and links once earned.
+
+    States: none / in_progress / earned / expired / revoked. Progress is computed
+    here from the platform's data, never from anything the browser sent.
+    """
+    badge = BadgeClass.objects.filter(uuid=badge_uuid).select_related("issuer").first()
+    if badge is None:
+        return None
+    info = awarding.progress(badge, user)
+    award = info["award"]
+    state = info["state"]
+    if state == "none" and any(item.current for item in info["items"]):
+        state = "in_progress"
+    data = {
+        "badge": badge_summary(badge),
+        "state": state,
+        "progress": [{"text": item.text, "met": item.met, "current": item.current, "target": item.target}
+                     for item in info["items"]],
+    }
+    if award is not None and state in ("earned", "expired", "revoked"):
+        data["award"] = award_links(award)
+    return data
+
+
+def award_links(award):
+    return {
+        "uuid": str(award.uuid),
+        "issued_on": award.issued_on.isoformat(),
+        "valid_until": award.valid_until.isoformat() if award.valid_until else None,
+        "revoked": award.revoked,
+        "verify_url": public_urls.verify_page_url(award),
+        "credential_url": public_urls.credential_url(award),
+        "assertion_url": public_urls.assertion_url(award),
+        "png_ob3": public_urls.baked_url(award, "ob3", "png"),
+        "svg_ob3": public_urls.baked_url(award, "ob3", "svg"),
+        "png_ob2": public_urls.baked_url(award, "ob2", "png"),
+        "svg_ob2": public_urls.baked_url(award, "ob2", "svg"),
+    }
+
+
+def check_now(badge_uuid, user):
+    """Evaluate the badge's rule for this learner now (the block's 'check' button); returns the state."""
+    badge = BadgeClass.objects.filter(uuid=badge_uuid).first()
+    rule = BadgeRule.objects.filter(badge_class=badge, enabled=True).first() if badge else None
+    if rule is not None:
+        awarding.evaluate_learner(user.id, badge.course_key, {"event": "LEARNER_CHECK"}, rule_ids={rule.id})
+    return learner_state(badge_uuid, user)
+
+
+def user_awards(user):
+    return Award.objects.filter(user=user).select_related("badge_class__issuer").order_by("-issued_on")
