@@ -1,16 +1,69 @@
 """
-Django admin for operators: issuers and keys, badge classes, awards.
+Django admin for operators: issuers and keys, badge classes and rules, awards,
+manual and bulk awarding, pending evaluations.
 
-Private key material is never displayed; issuing and revoking go through
-``issuing`` so the admin signs exactly as the award engine does.
+Private key material is never displayed. Issuing and revoking go through
+``issuing``/``awarding`` so the admin signs exactly as the award engine does,
+and each needs its own permission (``issue_award``, ``revoke_award``).
 """
 
+import csv
+import json
+
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import StreamingHttpResponse
+from django.shortcuts import render
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from . import issuing, keystore, public_urls
-from .models import Award, BadgeClass, Issuer, SigningKey, StatusList
+from . import awarding, bulk, issuing, keystore, public_urls, tasks
+from .engine.images import ImageError
+from .models import Award, BadgeClass, BadgeRule, Issuer, PendingEvaluation, SigningKey, StatusList
+
+ISSUE_PERMISSION = "openedx_badges.issue_award"
+REVOKE_PERMISSION = "openedx_badges.revoke_award"
+
+
+class ImageUploadMixin:
+    """An image field on the form whose file is sanitised before it is stored."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        upload = form.cleaned_data.get("image_upload")
+        if upload:
+            issuing.set_image(obj, upload.read(), _extension(upload.name))
+
+
+def _extension(filename):
+    """What the uploader claims the file is, from its name ('.svg'); None if it has no extension."""
+    return "." + filename.rsplit(".", 1)[1].lower() if "." in filename else None
+
+
+def _clean_image(form):
+    upload = form.cleaned_data.get("image_upload")
+    if upload:
+        from .engine.images import sanitize_image  # pylint: disable=import-outside-toplevel
+
+        try:
+            sanitize_image(upload.read(), declared_type=_extension(upload.name))
+        except ImageError as exc:
+            raise ValidationError(str(exc)) from exc
+        upload.seek(0)
+    return upload
+
+
+class IssuerForm(forms.ModelForm):
+    image_upload = forms.FileField(required=False, label=_("Image (PNG or SVG)"))
+
+    class Meta:
+        model = Issuer
+        fields = ["name", "url", "email", "description", "org", "public_base_url", "identity", "is_default"]
+
+    def clean_image_upload(self):
+        return _clean_image(self)
 
 
 class SigningKeyInline(admin.TabularInline):
@@ -25,16 +78,23 @@ class SigningKeyInline(admin.TabularInline):
 
 
 @admin.register(Issuer)
-class IssuerAdmin(admin.ModelAdmin):
+class IssuerAdmin(ImageUploadMixin, admin.ModelAdmin):
+    form = IssuerForm
     list_display = ("name", "org", "identity", "is_default", "public_base_url", "did")
     search_fields = ("name", "org", "email")
-    readonly_fields = ("uuid", "did", "created", "modified")
+    readonly_fields = ("uuid", "did", "did_document_link", "created", "modified")
     inlines = [SigningKeyInline]
     actions = ["rotate_keys"]
 
     @admin.display(description=_("DID"))
     def did(self, obj):
-        return public_urls.issuer_did(obj) if obj.pk else "—"
+        return public_urls.issuer_did(obj) if obj.pk and obj.keys.exists() else "—"
+
+    @admin.display(description=_("did.json"))
+    def did_document_link(self, obj):
+        if not obj.pk or obj.identity != "did:web":
+            return "—"
+        return format_html('<a href="{0}">{0}</a>', public_urls.did_json_url(obj))
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -50,53 +110,234 @@ class IssuerAdmin(admin.ModelAdmin):
                     keystore.rotate(issuer, SigningKey.ED25519)
                 keystore.rotate(issuer, SigningKey.RSA)
             except keystore.KeyStoreError as exc:
-                self.message_user(request, str(exc), messages.ERROR)
-        self.message_user(request, _("Keys rotated."), messages.SUCCESS)
+                self.message_user(request, f"{issuer}: {exc}", messages.ERROR)
+                continue
+            self.message_user(request, _("Keys of %(issuer)s rotated.") % {"issuer": issuer}, messages.SUCCESS)
+
+
+class BadgeRuleInline(admin.StackedInline):
+    model = BadgeRule
+    extra = 0
+    max_num = 1
+    fields = ("condition", "enabled", "courses")
+    readonly_fields = ("courses",)
+    verbose_name = _("earning rule")
+
+
+class BadgeClassForm(forms.ModelForm):
+    image_upload = forms.FileField(required=False, label=_("Image (PNG or SVG)"),
+                                   help_text=_("Scripts and external references are removed from SVG."))
+
+    class Meta:
+        model = BadgeClass
+        fields = ["issuer", "course_key", "name", "description", "criteria_narrative", "criteria_url",
+                  "achievement_type", "alignments", "tags", "level", "validity_days", "active"]
+
+    def clean_image_upload(self):
+        return _clean_image(self)
+
+
+class ManualAwardForm(forms.Form):
+    users = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), required=False,
+                            label=_("Usernames or emails"), help_text=_("One per line."))
+    csv_file = forms.FileField(required=False, label=_("…or a CSV file"),
+                               help_text=_("First column: username or email; a header row is allowed."))
+    reason = forms.CharField(max_length=255, label=_("Reason"), help_text=_("Kept with each award."))
+    dry_run = forms.BooleanField(required=False, initial=True, label=_("Dry run: only show what would happen"))
+
+    def identifiers(self):
+        text = self.cleaned_data.get("users") or ""
+        upload = self.cleaned_data.get("csv_file")
+        if upload:
+            try:
+                text += "\n" + upload.read().decode("utf-8-sig")
+            except UnicodeDecodeError as exc:
+                raise ValidationError(_("The CSV file must be UTF-8 text.")) from exc
+        rows = bulk.read_identifiers(text)
+        if not rows:
+            raise ValidationError(_("List at least one learner."))
+        return rows
 
 
 @admin.register(BadgeClass)
-class BadgeClassAdmin(admin.ModelAdmin):
-    list_display = ("preview", "name", "course_key", "achievement_type", "issuer", "active")
+class BadgeClassAdmin(ImageUploadMixin, admin.ModelAdmin):
+    form = BadgeClassForm
+    list_display = ("preview", "name", "course_key", "achievement_type", "issuer", "active", "award_count")
     list_display_links = ("name",)
     list_filter = ("achievement_type", "active", "issuer")
     search_fields = ("name", "course_key", "description")
     readonly_fields = ("uuid", "preview", "created", "modified")
+    inlines = [BadgeRuleInline]
 
     @admin.display(description=_("Image"))
     def preview(self, obj):
         if not obj.pk:
             return "—"
-        url = public_urls.badge_image_url(obj).split(obj.issuer.public_base_url, 1)[-1]
-        return format_html('<img src="{}" alt="" width="48" height="48">', url)
+        return format_html('<img src="{}" alt="" width="48" height="48">',
+                           reverse("openedx_badges:badge-image", kwargs={"badge_uuid": obj.uuid}))
+
+    @admin.display(description=_("Awards"))
+    def award_count(self, obj):
+        return obj.awards.filter(revoked=False).count()
+
+    def get_urls(self):
+        return [path("<int:pk>/award/", self.admin_site.admin_view(self.award_view),
+                     name="openedx_badges_badgeclass_award")] + super().get_urls()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = dict(extra_context or {})
+        if request.user.has_perm(ISSUE_PERMISSION):
+            extra_context["award_url"] = reverse("admin:openedx_badges_badgeclass_award", args=[object_id])
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def award_view(self, request, pk):
+        """Manual and bulk award, with a dry run that shows each learner's outcome first."""
+        if not request.user.has_perm(ISSUE_PERMISSION):
+            raise PermissionDenied
+        badge = BadgeClass.objects.get(pk=pk)
+        report = None
+        form = ManualAwardForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                identifiers = form.identifiers()
+            except (ValidationError, ValueError) as exc:
+                form.add_error(None, exc.messages if isinstance(exc, ValidationError) else str(exc))
+            else:
+                report = bulk.bulk_award(badge, identifiers, staff_user=request.user,
+                                         reason=form.cleaned_data["reason"], dry_run=form.cleaned_data["dry_run"])
+                if not form.cleaned_data["dry_run"]:
+                    done = sum(1 for row in report if row.status == "awarded")
+                    self.message_user(request, _("%(n)d badges awarded.") % {"n": done}, messages.SUCCESS)
+        return render(request, "admin/openedx_badges/award_form.html", {
+            **self.admin_site.each_context(request), "opts": self.model._meta, "badge": badge, "form": form,
+            "report": report, "title": _("Award “%(name)s”") % {"name": badge.name},
+        })
+
+
+class RevokeForm(forms.Form):
+    _selected_action = forms.CharField(widget=forms.MultipleHiddenInput)
+    reason = forms.CharField(max_length=255, label=_("Reason"), help_text=_("Shown on the verification page."))
 
 
 @admin.register(Award)
 class AwardAdmin(admin.ModelAdmin):
-    list_display = ("uuid", "badge_class", "user", "issued_on", "valid_until", "revoked")
-    list_filter = ("revoked", "badge_class__issuer")
-    search_fields = ("user__username", "user__email", "badge_class__name", "badge_class__course_key", "uuid")
+    list_display = ("uuid", "badge_class", "user", "issued_on", "valid_until", "state")
+    list_filter = ("revoked", "badge_class__issuer", "badge_class")
+    search_fields = ("user__username", "user__email", "badge_class__name", "badge_class__course_key", "=uuid")
+    list_select_related = ("badge_class", "user")
     raw_id_fields = ("user",)
-    readonly_fields = [f.name for f in Award._meta.fields] + ["verify_link"]
-    actions = ["revoke", "reinstate"]
+    readonly_fields = ["uuid", "badge_class", "user", "sequence", "issued_on", "valid_until", "revoked",
+                       "revoked_at", "revocation_reason", "status_list", "status_index", "public", "show_name",
+                       "created", "verify_link", "provenance_json", "evidence_json"]
+    exclude = ("ob3_credential", "ob2_assertion", "ob2_signed_assertion", "ob2_jws", "recipient_identity",
+               "recipient_salt", "evidence", "result", "provenance")
+    actions = ["revoke", "reinstate", "reissue", "export_csv"]
 
     def has_add_permission(self, request):
         return False
+
+    @admin.display(description=_("State"))
+    def state(self, obj):
+        return issuing.award_state(obj)
 
     @admin.display(description=_("Verification page"))
     def verify_link(self, obj):
         return format_html('<a href="{0}">{0}</a>', public_urls.verify_page_url(obj))
 
-    @admin.action(description=_("Revoke selected awards"), permissions=["change"])
-    def revoke(self, request, queryset):
-        for award in queryset:
-            issuing.revoke_award(award, _("Revoked by staff in the admin."))
-        self.message_user(request, _("Awards revoked."), messages.SUCCESS)
+    @admin.display(description=_("Provenance"))
+    def provenance_json(self, obj):
+        return format_html("<pre>{}</pre>", json.dumps(obj.provenance, indent=2, ensure_ascii=False))
 
-    @admin.action(description=_("Reinstate selected awards"), permissions=["change"])
+    @admin.display(description=_("Evidence"))
+    def evidence_json(self, obj):
+        return format_html("<pre>{}</pre>", json.dumps(obj.evidence, indent=2, ensure_ascii=False))
+
+    def has_revoke_permission(self, request):
+        return request.user.has_perm(REVOKE_PERMISSION)
+
+    def has_issue_permission(self, request):
+        return request.user.has_perm(ISSUE_PERMISSION)
+
+    @admin.action(description=_("Revoke selected awards…"), permissions=["revoke"])
+    def revoke(self, request, queryset):
+        """Ask for a reason first; the reason is published with the revocation."""
+        if "apply" in request.POST:
+            form = RevokeForm(request.POST)
+            if form.is_valid():
+                for award in queryset:
+                    awarding.revoke(award, form.cleaned_data["reason"])
+                self.message_user(request, _("%(n)d awards revoked.") % {"n": queryset.count()}, messages.SUCCESS)
+                return None
+        else:
+            form = RevokeForm(initial={"_selected_action": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME)})
+        return render(request, "admin/openedx_badges/revoke_form.html", {
+            **self.admin_site.each_context(request), "opts": self.model._meta, "form": form, "awards": queryset,
+            "title": _("Revoke badges"),
+        })
+
+    @admin.action(description=_("Reinstate selected awards (undo a revocation made in error)"),
+                  permissions=["revoke"])
     def reinstate(self, request, queryset):
         for award in queryset:
             issuing.reinstate_award(award)
         self.message_user(request, _("Awards reinstated."), messages.SUCCESS)
+
+    @admin.action(description=_("Re-issue: revoke and award again with fresh documents"), permissions=["issue"])
+    def reissue(self, request, queryset):
+        """For a badge class whose details changed: the old credential is revoked, a new one signed."""
+        if not self.has_revoke_permission(request):
+            raise PermissionDenied
+        count = 0
+        for award in queryset.select_related("badge_class", "user"):
+            if award.user is None or award.revoked:
+                continue
+            awarding.revoke(award, "Re-issued with updated details.")
+            awarding.manual_award(award.badge_class, award.user, staff_user=request.user,
+                                  reason="Re-issued with updated details.", evidence=award.evidence)
+            count += 1
+        self.message_user(request, _("%(n)d awards re-issued.") % {"n": count}, messages.SUCCESS)
+
+    @admin.action(description=_("Export selected awards as CSV"))
+    def export_csv(self, request, queryset):
+        class Echo:
+            def write(self, value):
+                return value
+
+        writer = csv.writer(Echo())
+
+        def rows():
+            yield writer.writerow(["award", "badge", "course", "username", "issued_on", "valid_until", "state",
+                                   "revocation_reason", "source"])
+            for award in queryset.select_related("badge_class", "user").iterator(chunk_size=2000):
+                yield writer.writerow([award.uuid, award.badge_class.name, award.badge_class.course_key,
+                                       award.user.username if award.user else "", award.issued_on.isoformat(),
+                                       award.valid_until.isoformat() if award.valid_until else "",
+                                       issuing.award_state(award), award.revocation_reason,
+                                       (award.provenance or {}).get("source", "")])
+
+        response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="badge-awards.csv"'
+        return response
+
+
+@admin.register(PendingEvaluation)
+class PendingEvaluationAdmin(admin.ModelAdmin):
+    list_display = ("id", "user_id", "course_key", "created", "attempts", "last_error")
+    readonly_fields = ("user_id", "course_key", "trigger", "created", "attempts", "last_error")
+    actions = ["queue_now", "run_now"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Queue the selected evaluations now"), permissions=["change"])
+    def queue_now(self, request, queryset):
+        done = tasks.sweep(limit=queryset.count())
+        self.message_user(request, _("%(n)d evaluations queued.") % {"n": done})
+
+    @admin.action(description=_("Run the selected evaluations here (no broker needed)"), permissions=["change"])
+    def run_now(self, request, queryset):
+        done = tasks.sweep(limit=queryset.count(), inline=True)
+        self.message_user(request, _("%(n)d evaluations run.") % {"n": done})
 
 
 @admin.register(StatusList)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.db.models.functions import Lower
 
 from . import awarding, issuing
 
@@ -46,8 +47,9 @@ def read_identifiers(text):
 
 def _find_users(identifiers):
     names = [value for _, value in identifiers]
-    lowered = [value.lower() for value in names]
-    users = get_user_model().objects.filter(Q(username__in=names) | Q(email__in=names) | Q(email__in=lowered))
+    lowered = [value.lower() for value in names if "@" in value]
+    users = (get_user_model().objects.annotate(email_lower=Lower("email"))
+             .filter(Q(username__in=names) | Q(email_lower__in=lowered)))
     found = {}
     for user in users:
         found.setdefault(user.username, user)

@@ -218,6 +218,10 @@ class Award(models.Model):
             models.UniqueConstraint(fields=["status_list", "status_index"], name="openedx_badges_status_slot"),
         ]
         indexes = [models.Index(fields=["user", "-issued_on"], name="openedx_badges_user_recent")]
+        permissions = [
+            ("issue_award", "Can award badges by hand or in bulk"),
+            ("revoke_award", "Can revoke, reinstate and re-issue badges"),
+        ]
 
     def __str__(self):
         return f"{self.badge_class} → {self.user_id} #{self.sequence}"

@@ -101,3 +101,4 @@ CELERY_TASK_IGNORE_RESULT = True
 EMAIL_BACKEND = os.environ.get("BADGES_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = "badges@stand-in-lms.invalid"
 PLATFORM_NAME = "Stand-in LMS"
+FORMS_URLFIELD_ASSUME_HTTPS = True
