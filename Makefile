@@ -1,4 +1,4 @@
-.PHONY: help demo test test-fast quality requirements upgrade sample clean
+.PHONY: help demo test test-fast quality requirements upgrade sample clean openapi bench
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-22s %s\n", $$1, $$2}'
@@ -29,3 +29,10 @@ sample: ## write sample documents to var/sample
 
 clean: ## remove build and run artefacts
 	rm -rf build dist *.egg-info var .pytest_cache
+
+openapi: ## regenerate docs/openapi.yaml from the REST API
+	DJANGO_SETTINGS_MODULE=lms_standin.settings.test .venv/bin/python manage.py badges_openapi
+
+.PHONY: bench
+bench: ## run the benchmarks in bench/ (signing rate: straightforward vs fast path)
+	for f in bench/*.py; do echo "== $$f"; .venv/bin/python $$f || exit 1; done

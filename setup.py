@@ -42,6 +42,7 @@ setup(
         "lms.djangoapp": ["openedx_badges = openedx_plugin.apps:OpenBadgesConfig"],
         "cms.djangoapp": ["openedx_badges = openedx_plugin.apps:OpenBadgesConfig"],
         "xblock.v1": ["badge_xblock = badge_xblock:BadgeXBlock"],
+        "openedx.course_tab": ["openedx_badges = openedx_plugin.course_tab:BadgesCourseTab"],
     },
     classifiers=[
         "Framework :: Django",

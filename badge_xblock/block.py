@@ -1,43 +1,554 @@
 """
-The badge block. For now it shows the badge it stands for; authoring and the
-learner's progress arrive with the block's own issue.
+The badge block: authors define a badge inside a unit; learners see what it
+takes, how far they are, and the credential once they have earned it.
+
+The block decides nothing itself. Progress, awards and validation come from the
+plugin's Python API (``openedx_plugin.api``), which reads grades and completion
+from the platform; handlers forward an author's edits to it after checking the
+user is course staff, and never take the browser's word about a learner.
 """
 
+import base64
+import binascii
+import hashlib
+import json
+import logging
+from datetime import datetime
+from urllib.parse import urlencode
+
 from web_fragments.fragment import Fragment
+from webob import Response
 from xblock.completable import XBlockCompletionMode
 from xblock.core import XBlock
+from xblock.exceptions import JsonHandlerError
 from xblock.fields import Scope, String
+from xblock.utils.resources import ResourceLoader
 
-_ = lambda text: text  # noqa: E731  (marks strings for extraction; the i18n service translates)
+from . import authoring
+
+log = logging.getLogger(__name__)
+loader = ResourceLoader(__name__)
+
+
+def _(text):
+    """Marks class-level strings for extraction; the i18n service translates them when shown."""
+    return text
+
+
+ATTR_USER_ID = "edx-platform.user_id"
+ATTR_IS_STAFF = "edx-platform.user_is_staff"
+ATTR_IS_AUTHENTICATED = "edx-platform.is_authenticated"
+ATTR_USERNAME = "edx-platform.username"
+IMAGE_TYPES = {".png": "image/png", ".svg": "image/svg+xml"}
+# Base64 text is 4/3 of the file: this lets the API's own size limit speak for files near it.
+MAX_IMAGE_BASE64 = 2 * 1024 * 1024
+LINKEDIN_ADD_URL = "https://www.linkedin.com/profile/add"
+DEFAULT_WALLET_URL = "/badges/wallet/"
+FORM_FIELDS = ("name", "description", "criteria_narrative", "criteria_url", "achievement_type", "level")
+LEVELS = (_("Foundation"), _("Intermediate"), _("Advanced"))
 
 
 @XBlock.wants("user", "i18n", "settings")
 class BadgeXBlock(XBlock):
-    """A badge a learner can earn in this course."""
+    """A badge learners can earn in this course, shown where the author put it."""
 
     completion_mode = XBlockCompletionMode.EXCLUDED
+    i18n_js_namespace = "BadgeXBlockI18N"
+    block_settings_key = "badge_xblock"
 
-    # Scope.settings: the author's definition.
+    # Scope.settings: the author's choice. Nothing about a learner is stored in the
+    # block: awards and progress live in the plugin, computed from the platform's data.
     display_name = String(
         display_name=_("Display name"), default=_("Badge"), scope=Scope.settings,
-        help=_("The title learners see above the badge."),
+        help=_("The heading learners see above the badge."),
     )
-    badge_class_uuid = String(
+    badge_uuid = String(
         display_name=_("Badge"), default="", scope=Scope.settings,
-        help=_("The badge class this block shows (its UUID)."),
+        help=_("The badge class of this course that the block shows (its UUID); set by the editor."),
     )
 
-    def student_view(self, context=None):  # pylint: disable=unused-argument
-        frag = Fragment()
-        frag.add_content(self._render())
+    # --- services ----------------------------------------------------------------------------
+
+    def ugettext(self, text):
+        """Translate through the i18n service (the block's own catalogue in Open edX)."""
+        service = self.runtime.service(self, "i18n")
+        if service is None:
+            return text
+        gettext = getattr(service, "gettext", None) or getattr(service, "ugettext", None)
+        return gettext(text) if gettext else text
+
+    def _i18n_service(self):
+        return self.runtime.service(self, "i18n")
+
+    def _xblock_user(self):
+        service = self.runtime.service(self, "user")
+        return service.get_current_user() if service else None
+
+    def _opt(self, name, default=None):
+        user = self._xblock_user()
+        return user.opt_attrs.get(name, default) if user is not None else default
+
+    def is_staff(self):
+        """Course staff (the LMS's and Studio's user service decides; never the browser)."""
+        return bool(self._opt(ATTR_IS_STAFF, False))
+
+    def is_authenticated(self):
+        return self._opt(ATTR_USER_ID) is not None and self._opt(ATTR_IS_AUTHENTICATED, True) is not False
+
+    def django_user(self):
+        """The Django user the user service names, for the plugin API; None when anonymous."""
+        if not self.is_authenticated():
+            return None
+        from django.contrib.auth import get_user_model  # pylint: disable=import-outside-toplevel
+
+        return get_user_model().objects.filter(pk=self._opt(ATTR_USER_ID)).first()
+
+    def is_masquerading(self):
+        """Staff viewing as a learner: the request's real user differs from the block's user."""
+        try:
+            from crum import get_current_user  # pylint: disable=import-outside-toplevel
+        except ImportError:
+            return False
+        request_user = get_current_user()
+        real = getattr(request_user, "real_user", None)
+        return real is not None and getattr(real, "id", None) != getattr(request_user, "id", None)
+
+    def block_settings(self):
+        service = self.runtime.service(self, "settings")
+        bucket = service.get_settings_bucket(self, default={}) if service else {}
+        return bucket or {}
+
+    def _usage_id(self):
+        # Tolerates runtimes (and tests) that hand the block a bare id instead of ScopeIds.
+        return getattr(self.scope_ids, "usage_id", self.scope_ids)
+
+    def course_key(self):
+        """The block's course as a string: the usage key's context, or the runtime's course id."""
+        context = getattr(self._usage_id(), "context_key", None)
+        if context is None:
+            context = getattr(self.runtime, "course_id", None)
+        return str(context) if context is not None else ""
+
+    def dom_prefix(self):
+        """Element ids unique on a page that shows several badge blocks."""
+        return "badge-" + hashlib.sha1(str(self._usage_id()).encode()).hexdigest()[:10]
+
+    # --- data from the plugin ------------------------------------------------------------------
+
+    @staticmethod
+    def _api():
+        from openedx_plugin import api  # pylint: disable=import-outside-toplevel
+
+        return api
+
+    def course_badges(self):
+        return self._api().course_badges(self.course_key())
+
+    def course_badge(self):
+        """This block's badge, if it is an active badge of this course."""
+        if not self.badge_uuid:
+            return None
+        return next((b for b in self.course_badges() if b["uuid"] == self.badge_uuid), None)
+
+    def block_names(self):
+        return {b["usage_key"]: b["display_name"] for b in self._api().course_assessments(self.course_key())}
+
+    # --- rendering -----------------------------------------------------------------------------
+
+    def _render(self, template, context):
+        return loader.render_django_template(f"templates/{template}", context, i18n_service=self._i18n_service())
+
+    def _fragment(self, html, js=None, js_class=None, init_args=None, css=("public/css/badge.css",)):
+        frag = Fragment(html)
+        for path in css:
+            frag.add_css_url(self.runtime.local_resource_url(self, path))
+        if js:
+            frag.add_javascript_url(self.runtime.local_resource_url(self, "public/js/i18n.js"))
+            frag.add_javascript_url(self.runtime.local_resource_url(self, js))
+            frag.initialize_js(js_class, init_args or {})
         return frag
 
-    def _render(self):
-        from html import escape  # pylint: disable=import-outside-toplevel
+    def _card_context(self, badge):
+        _ = self.ugettext
+        meta = [badge.get("issuer"), badge.get("achievement_type"), badge.get("level")]
+        skills = [{"name": a.get("targetName", ""), "url": a.get("targetUrl", ""),
+                   "framework": a.get("targetFramework", ""), "code": a.get("targetCode", "")}
+                  for a in badge.get("alignments") or [] if isinstance(a, dict)]
+        return {"badge": badge, "meta": " · ".join(part for part in meta if part), "skills": skills,
+                "image_alt": _("Badge image: {name}").format(name=badge["name"])}
 
-        title = escape(self.display_name)
-        return f'<section class="openedx-badge" aria-label="{title}"><h3>{title}</h3></section>'
+    def student_view(self, context=None):  # pylint: disable=unused-argument
+        """What learners see: the badge, how to earn it, their progress, and the credential once earned."""
+        data = self.student_context()
+        html = self._render("student.html", data)
+        return self._fragment(html, "public/js/badge.js", "BadgeXBlockView",
+                              {"state": data["state"], "prefix": data["prefix"]})
+
+    def author_view(self, context=None):  # pylint: disable=unused-argument
+        """Studio's preview: what learners see before they start, and the earning rule in words."""
+        _ = self.ugettext
+        badge = self.course_badge()
+        data = {"prefix": self.dom_prefix(), "title": self.display_name, "badge": None, "state": "preview",
+                "unconfigured": _("No badge is chosen yet. Edit this block to create a badge or choose one of "
+                                  "the course's badges.")}
+        if badge is not None:
+            data.update(self._card_context(badge))
+            data["rule_html"] = self._rule_html(badge)
+            data["note"] = _("Preview: learners see their own progress here and, once they earn the badge, "
+                             "links to download and share it.")
+            data["state_html"] = self._render("state.html", {"state": "preview", "prefix": data["prefix"],
+                                                             "status_text": _("Not started")})
+        elif self.badge_uuid:
+            data["unconfigured"] = _("The chosen badge is not an active badge of this course. Edit this block "
+                                     "to choose another.")
+        return self._fragment(self._render("student.html", data))
+
+    def _rule_html(self, badge):
+        if not badge.get("rule"):
+            return ""
+        badge_names = {b["uuid"]: b["name"] for b in self.course_badges()}
+        return authoring.describe_html(badge["rule"], self.ugettext, self.block_names(), badge_names)
+
+    def student_context(self):
+        """Everything student.html needs; progress and awards come from the plugin API."""
+        _ = self.ugettext
+        data = {"prefix": self.dom_prefix(), "title": self.display_name, "badge": None, "state": "unconfigured",
+                "unconfigured": _("This badge is not available yet.")}
+        if not self.badge_uuid:
+            if self.is_staff():
+                data["unconfigured"] = _("No badge is chosen yet. Edit this block in Studio to create or choose one.")
+            return data
+        if self.is_staff():
+            data["note"] = _("You are course staff: the progress below is your own. Each learner sees theirs.")
+        elif self.is_masquerading():
+            data["note"] = _("You are viewing this unit as another user: the progress below is theirs.")
+        user = self.django_user()
+        if user is None:
+            badge = self.course_badge()
+            if badge is None:
+                return data
+            data.update(self._card_context(badge))
+            data["rule_html"] = self._rule_html(badge)
+            data["state"] = "anonymous"
+            data["state_html"] = self._render("state.html", self.state_context(None))
+            return data
+        learner = self._api().learner_state(self.badge_uuid, user)
+        if learner is None or learner["badge"].get("course_key") != self.course_key():
+            return data
+        data.update(self._card_context(learner["badge"]))
+        data["state"] = learner["state"]
+        data["state_html"] = self._render("state.html", self.state_context(learner))
+        return data
+
+    def state_context(self, learner):
+        """The part of the view that changes when the learner checks their progress."""
+        _ = self.ugettext
+        prefix = self.dom_prefix()
+        if learner is None:
+            login_url = self.block_settings().get("login_url") or _setting("LOGIN_URL", "/login")
+            return {"prefix": prefix, "state": "anonymous", "login_url": login_url,
+                    "status_text": _("Sign in and enroll in the course to earn this badge and follow your "
+                                     "progress.")}
+        state = learner["state"]
+        award = learner.get("award")
+        context = {"prefix": prefix, "state": state, "progress": [], "award": None,
+                   "can_check": state not in ("earned", "revoked"),
+                   "wallet_url": self.block_settings().get("wallet_url") or DEFAULT_WALLET_URL}
+        for item in learner["progress"]:
+            target = item.get("target") or 0
+            context["progress"].append({
+                "text": item["text"], "met": item["met"],
+                "met_label": _("Done:") if item["met"] else _("Not yet:"),
+                "value": min(item.get("current") or 0, target) if target else None, "max": target or None,
+            })
+        if state == "earned" and award:
+            context["status_text"] = _("Earned on {date}.").format(date=_date(award["issued_on"]))
+            if award.get("valid_until"):
+                context["valid_text"] = _("Valid until {date}.").format(date=_date(award["valid_until"]))
+            context["award"] = award
+            context["linkedin_url"] = linkedin_url(learner["badge"], award)
+        elif state == "expired" and award:
+            context["status_text"] = _("Expired on {date}. Meet the criteria again to renew it.").format(
+                date=_date(award["valid_until"]))
+            context["award"] = award
+        elif state == "revoked":
+            context["status_text"] = _("This badge was revoked. Contact the course team if you think this is "
+                                       "a mistake.")
+        elif state == "in_progress":
+            context["status_text"] = _("In progress.")
+        else:
+            context["status_text"] = _("Not started yet.")
+        return context
+
+    def studio_view(self, context=None):  # pylint: disable=unused-argument
+        """The editor: create or choose the course's badge, its design, criteria and earning rule."""
+        _ = self.ugettext
+        if not self.is_staff():
+            return self._fragment(self._render("message.html", {
+                "message": _("Only the course team can edit this badge.")}))
+        api = self._api()
+        course_key = self.course_key()
+        badges = api.course_badges(course_key)
+        blocks = api.course_assessments(course_key)
+        current = next((b for b in badges if b["uuid"] == self.badge_uuid), None)
+        rule_form = authoring.form_from_rule(current["rule"], course_key) if current else \
+            authoring.form_from_rule(None, course_key)
+        init = {
+            "prefix": self.dom_prefix(),
+            "badgeUuid": current["uuid"] if current else "",
+            "badges": [_editor_badge(b, course_key) for b in badges],
+            "assessments": [{"key": b["usage_key"], "name": b["display_name"], "type": b["block_type"],
+                             "graded": b.get("graded", False)}
+                            for b in blocks if b["block_type"] in ("problem", "vertical", "sequential", "chapter")],
+            "units": [{"key": b["usage_key"], "name": b["display_name"]} for b in blocks
+                      if b["block_type"] == "vertical"],
+            "modes": list(authoring.CERTIFICATE_MODES),
+            "ruleForm": rule_form,
+        }
+        html = self._render("studio.html", {
+            "prefix": init["prefix"], "display_name": self.display_name, "badges": badges, "current": current,
+            "achievement_types": api.achievement_types(),
+            "achievement_type": (current or {}).get("achievement_type") or "Badge",
+            "levels": [_(level) for level in LEVELS],
+            "validity_days": (current or {}).get("validity_days") or "",
+            "advanced_rule": bool(current and current.get("rule") and rule_form is None),
+            "rule_html": self._rule_html(current) if current else "",
+        })
+        return self._fragment(html, "public/js/studio.js", "BadgeXBlockStudio", init,
+                              css=("public/css/badge.css", "public/css/studio.css"))
+
+    # --- handlers ------------------------------------------------------------------------------
+
+    def _require_staff(self):
+        if not self.is_staff():
+            raise JsonHandlerError(403, self.ugettext("Only the course team can edit this badge."))
+
+    @XBlock.json_handler
+    def save_badge(self, data, suffix=""):  # pylint: disable=unused-argument
+        """Create or update the badge through the plugin API; field messages come back for the form."""
+        self._require_staff()
+        prepared, errors = self._prepare(data)
+        if errors:
+            return _error_response(errors)
+        api = self._api()
+        from django.core.exceptions import PermissionDenied, ValidationError  # pylint: disable=import-outside-toplevel
+
+        try:
+            summary = api.save_badge(self.course_key(), prepared["fields"], badge_uuid=prepared["badge_uuid"] or None,
+                                     rule=prepared["rule"], image=prepared["image"],
+                                     image_type=prepared["image_type"], user=self.django_user())
+        except ValidationError as exc:
+            return _error_response(_validation_messages(exc))
+        except PermissionDenied as exc:
+            raise JsonHandlerError(403, str(exc) or self.ugettext("You may not edit this badge.")) from exc
+        self.badge_uuid = summary["uuid"]
+        self.display_name = prepared["display_name"]
+        return {"ok": True, "badge": _editor_badge(summary, self.course_key()),
+                "rule_html": str(self._rule_html(summary)),
+                "message": self.ugettext("Saved. Learners see the badge once the unit is published.")}
+
+    @XBlock.json_handler
+    def preview(self, data, suffix=""):  # pylint: disable=unused-argument
+        """The learner's view of the form's badge before saving, with the rule in words; nothing is stored."""
+        self._require_staff()
+        prepared, errors = self._prepare(data, preview=True)
+        fields = prepared["fields"]
+        badge = dict(fields, uuid=prepared["badge_uuid"], issuer=self._issuer_name(), alignments=fields["alignments"],
+                     image_url=self._preview_image_url(prepared["badge_uuid"]))
+        badge_names = {b["uuid"]: b["name"] for b in self.course_badges()}
+        rule_html = authoring.describe_html(prepared["rule"], self.ugettext, self.block_names(), badge_names) \
+            if prepared["rule"] else ""
+        context = {"prefix": self.dom_prefix() + "-preview", "title": prepared["display_name"] or self.display_name,
+                   "state": "preview", "rule_html": rule_html, **self._card_context(badge)}
+        context["state_html"] = self._render("state.html", {"state": "preview", "prefix": context["prefix"],
+                                                            "status_text": self.ugettext("Not started")})
+        return {"ok": not errors, "errors": errors, "html": self._render("student.html", context),
+                "rule_html": str(rule_html)}
+
+    def _issuer_name(self):
+        badge = self.course_badge()
+        return badge["issuer"] if badge else ""
+
+    def _preview_image_url(self, badge_uuid):
+        badge = next((b for b in self.course_badges() if b["uuid"] == badge_uuid), None) if badge_uuid else None
+        return badge["image_url"] if badge else ""
+
+    @XBlock.json_handler
+    def check_now(self, data, suffix=""):  # pylint: disable=unused-argument
+        """Ask the plugin to evaluate the rule for this learner now; the engine alone decides on an award."""
+        user = self.django_user()
+        if user is None:
+            raise JsonHandlerError(403, self.ugettext("Sign in to check your progress."))
+        badge = self.course_badge()
+        if badge is None:
+            raise JsonHandlerError(404, self.ugettext("This badge is not available."))
+        learner = self._api().check_now(self.badge_uuid, user)
+        context = self.state_context(learner)
+        return {"state": learner["state"], "html": self._render("state.html", context),
+                "announcement": _announcement(learner["state"], self.ugettext)}
+
+    # --- the editor's payload ------------------------------------------------------------------
+
+    def _prepare(self, data, preview=False):
+        """
+        The API's arguments from the editor's JSON, with messages for what is wrong.
+
+        The browser is not trusted: badge, blocks and units must be this course's,
+        and the image type comes from the file name, then from the API's sniffing.
+        """
+        _ = self.ugettext
+        errors = {}
+        data = data if isinstance(data, dict) else {}
+        raw = data.get("fields") if isinstance(data.get("fields"), dict) else {}
+        fields = {name: str(raw.get(name) or "").strip() for name in FORM_FIELDS}
+        fields["achievement_type"] = fields["achievement_type"] or "Badge"
+        days = str(raw.get("validity_days") or "").strip()
+        fields["validity_days"] = None
+        if days:
+            if days.isdigit() and int(days) > 0:
+                fields["validity_days"] = int(days)
+            else:
+                errors["validity_days"] = _("Enter a whole number of days, or leave it empty for no expiry.")
+        fields["alignments"] = self._alignments(raw.get("alignments"), errors)
+        display_name = str(data.get("display_name") or "").strip()[:255]
+        if not display_name and not preview:
+            errors["display_name"] = _("Enter the heading learners see above the badge.")
+        badge_uuid = str(data.get("badge_uuid") or "")
+        badges = self.course_badges()
+        if badge_uuid and badge_uuid not in {b["uuid"] for b in badges}:
+            errors["badge"] = _("Choose one of this course's badges, or create a new one.")
+            badge_uuid = ""
+        rule = None
+        if data.get("rule") is not None:
+            blocks = self._api().course_assessments(self.course_key())
+            rule, rule_errors = authoring.rule_from_form(
+                data["rule"], self.course_key(), _,
+                blocks=[b["usage_key"] for b in blocks],
+                units=[b["usage_key"] for b in blocks if b["block_type"] == "vertical"],
+                badges=[b["uuid"] for b in badges], own_badge=badge_uuid or None)
+            errors.update(rule_errors)
+        image, image_type = (None, None) if preview else self._image(data.get("image"), errors)
+        return {"fields": fields, "display_name": display_name, "badge_uuid": badge_uuid, "rule": rule,
+                "image": image, "image_type": image_type}, errors
+
+    def _alignments(self, rows, errors):
+        """Skill rows as Open Badges alignments; a name and a web address are what the standard requires."""
+        _ = self.ugettext
+        from django.core.exceptions import ValidationError  # pylint: disable=import-outside-toplevel
+        from django.core.validators import URLValidator  # pylint: disable=import-outside-toplevel
+
+        alignments = []
+        for index, raw in enumerate(rows if isinstance(rows, list) else []):
+            row = raw if isinstance(raw, dict) else {}
+            values = {key: str(row.get(key) or "").strip() for key in ("framework", "code", "name", "url")}
+            if not any(values.values()):
+                continue
+            if not values["name"]:
+                errors[f"alignments-{index}-name"] = _("Enter the skill's name.")
+            try:
+                URLValidator(schemes=["http", "https"])(values["url"])
+            except ValidationError:
+                errors[f"alignments-{index}-url"] = _("Enter the web address (https://…) that describes the skill.")
+            alignment = {"type": ["Alignment"], "targetName": values["name"], "targetUrl": values["url"]}
+            if values["framework"]:
+                alignment["targetFramework"] = values["framework"]
+            if values["code"]:
+                alignment["targetCode"] = values["code"]
+            alignments.append(alignment)
+        return alignments
+
+    def _image(self, upload, errors):
+        _ = self.ugettext
+        if not upload:
+            return None, None
+        if not isinstance(upload, dict):
+            errors["image"] = _("The image could not be read; choose the file again.")
+            return None, None
+        filename = str(upload.get("filename") or "").lower()
+        suffix = filename[filename.rfind("."):] if "." in filename else ""
+        if suffix not in IMAGE_TYPES:
+            errors["image"] = _("Upload a PNG or SVG file.")
+            return None, None
+        encoded = upload.get("data")
+        if not isinstance(encoded, str) or len(encoded) > MAX_IMAGE_BASE64:
+            errors["image"] = _("The image is too large; upload a file under 512 KB.")
+            return None, None
+        if encoded.startswith("data:"):
+            encoded = encoded.split(",", 1)[-1]
+        try:
+            return base64.b64decode(encoded, validate=True), IMAGE_TYPES[suffix]
+        except (binascii.Error, ValueError):
+            errors["image"] = _("The image could not be read; choose the file again.")
+            return None, None
 
     @staticmethod
     def workbench_scenarios():
-        return [("Open Badges: badge block", "<badge_xblock/>")]
+        return [
+            ("Open Badges: badge block", "<badge_xblock/>"),
+            ("Open Badges: two badges in a unit",
+             "<vertical_demo><badge_xblock display_name='First badge'/>"
+             "<badge_xblock display_name='Second badge'/></vertical_demo>"),
+        ]
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _setting(name, default):
+    from django.conf import settings  # pylint: disable=import-outside-toplevel
+
+    return getattr(settings, name, default)
+
+
+def _date(value):
+    """An ISO timestamp as a date in the active language's format."""
+    from django.utils import formats  # pylint: disable=import-outside-toplevel
+
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return formats.date_format(moment, "DATE_FORMAT")
+
+
+def linkedin_url(badge, award):
+    """LinkedIn's add-to-profile link, pre-filled so the learner only confirms."""
+    issued = datetime.fromisoformat(award["issued_on"])
+    params = {"startTask": "CERTIFICATION_NAME", "name": badge["name"], "organizationName": badge.get("issuer", ""),
+              "issueYear": issued.year, "issueMonth": issued.month, "certUrl": award["verify_url"],
+              "certId": award["uuid"]}
+    if award.get("valid_until"):
+        until = datetime.fromisoformat(award["valid_until"])
+        params.update(expirationYear=until.year, expirationMonth=until.month)
+    return f"{LINKEDIN_ADD_URL}?{urlencode(params)}"
+
+
+def _announcement(state, gettext):
+    return {
+        "earned": gettext("You earned this badge."),
+        "in_progress": gettext("Progress updated: not all conditions are met yet."),
+        "none": gettext("Progress updated: not started yet."),
+        "expired": gettext("This badge has expired."),
+        "revoked": gettext("This badge was revoked."),
+    }.get(state, gettext("Progress updated."))
+
+
+def _editor_badge(summary, course_key):
+    """A badge as the editor's form fills itself from it."""
+    fields = {name: summary.get(name) or "" for name in FORM_FIELDS}
+    fields["validity_days"] = summary.get("validity_days") or ""
+    fields["alignments"] = [{"framework": a.get("targetFramework", ""), "code": a.get("targetCode", ""),
+                             "name": a.get("targetName", ""), "url": a.get("targetUrl", "")}
+                            for a in summary.get("alignments") or [] if isinstance(a, dict)]
+    return {"uuid": summary["uuid"], "name": summary["name"], "image_url": summary.get("image_url", ""),
+            "fields": fields, "rule": authoring.form_from_rule(summary.get("rule"), course_key),
+            "has_rule": bool(summary.get("rule"))}
+
+
+def _validation_messages(exc):
+    """A ValidationError as {field: message}; form-wide messages under ``__all__``."""
+    if hasattr(exc, "error_dict"):
+        return {field: " ".join(messages) for field, messages in exc.message_dict.items()}
+    return {"__all__": " ".join(exc.messages)}
+
+
+def _error_response(errors):
+    return Response(json.dumps({"ok": False, "errors": errors}), status=400, content_type="application/json",
+                    charset="utf8")

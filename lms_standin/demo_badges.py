@@ -3,6 +3,7 @@
 from openedx_plugin import api, issuing
 from openedx_plugin.models import BadgeClass, Issuer
 
+from . import xblock_runtime
 from .demo_course import COURSE_KEY, usage_key
 
 ISSUER = "Demo University"
@@ -39,4 +40,13 @@ def create_demo_badges(base_url):
         "criteria_narrative": "Earn both Data Reader and Data Analyst.",
         "achievement_type": "MicroCredential", "level": "Intermediate",
     }, {"kind": "badges", "badges": [reader["uuid"], analyst["uuid"]]})
+    point_badge_block(analyst)
     return reader, analyst, pathway
+
+
+def point_badge_block(badge):
+    """The demo unit's badge block shows ``badge``, unless an author has chosen one since."""
+    block_key = usage_key("badge_xblock", "badge")
+    block = xblock_runtime.StandInRuntime(None).load_block(block_key)
+    if not block.badge_uuid:
+        xblock_runtime.save_settings(block_key, badge_uuid=badge["uuid"], display_name=f"Badge: {badge['name']}")

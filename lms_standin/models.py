@@ -141,3 +141,5 @@ class Enrollment(models.Model):
 
     def __str__(self):
         return f"{self.user_id} in {self.course_id} ({self.mode})"
+
+from .xblock_models import XBlockFieldValue  # noqa: E402,F401  (XBlock field storage, see xblock_models.py)

@@ -21,7 +21,18 @@ from django.utils.translation import gettext_lazy as _
 
 from . import awarding, bulk, issuing, keystore, public_urls, tasks
 from .engine.images import ImageError
-from .models import Award, BadgeClass, BadgeRule, Issuer, PendingEvaluation, SigningKey, StatusList
+from .models import (
+    Award,
+    BackpackConnection,
+    BackpackProvider,
+    BadgeClass,
+    BadgeRule,
+    Issuer,
+    PendingEvaluation,
+    PushAttempt,
+    SigningKey,
+    StatusList,
+)
 
 ISSUE_PERMISSION = "openedx_badges.issue_award"
 REVOKE_PERMISSION = "openedx_badges.revoke_award"
@@ -348,3 +359,74 @@ class StatusListAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+# --- backpacks and wallets ---------------------------------------------------------------------
+
+
+class BackpackProviderForm(forms.ModelForm):
+    """The secret is write-only: typed in, stored encrypted, never shown again."""
+
+    secret = forms.CharField(required=False, widget=forms.PasswordInput(render_value=False),
+                             label=_("API token or client secret"),
+                             help_text=_("Stored encrypted. Leave empty to keep the current one."))
+
+    class Meta:
+        model = BackpackProvider
+        fields = ["kind", "name", "base_url", "enabled", "auto_push_default", "settings"]
+
+
+@admin.register(BackpackProvider)
+class BackpackProviderAdmin(admin.ModelAdmin):
+    form = BackpackProviderForm
+    list_display = ("name", "kind", "base_url", "enabled", "auto_push_default", "has_secret")
+    list_filter = ("kind", "enabled")
+
+    @admin.display(boolean=True, description=_("Secret set"))
+    def has_secret(self, obj):
+        return bool(obj.secret_encrypted)
+
+    def save_model(self, request, obj, form, change):
+        secret = form.cleaned_data.get("secret")
+        if secret:
+            obj.secret_encrypted = keystore.encrypt(secret.encode())
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(BackpackConnection)
+class BackpackConnectionAdmin(admin.ModelAdmin):
+    list_display = ("user", "provider", "state", "auto_push", "expires_at", "modified")
+    list_filter = ("provider", "state")
+    search_fields = ("user__username", "user__email")
+    fields = ("user", "provider", "state", "auto_push", "expires_at", "client_id", "last_error", "created",
+              "modified")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(PushAttempt)
+class PushAttemptAdmin(admin.ModelAdmin):
+    list_display = ("award", "provider", "operation", "status", "attempts", "updated", "last_error")
+    list_filter = ("status", "operation", "provider")
+    search_fields = ("award__user__username", "award__badge_class__name", "=award__uuid")
+    list_select_related = ("award__badge_class", "provider")
+    readonly_fields = ("award", "provider", "connection", "operation", "status", "attempts", "last_error",
+                       "remote_id", "created", "updated")
+    exclude = ("idempotency_key",)
+    actions = ["retry"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Retry the selected pushes"), permissions=["change"])
+    def retry(self, request, queryset):
+        from .backpacks import services  # pylint: disable=import-outside-toplevel
+
+        count = 0
+        for attempt in queryset:
+            if attempt.status != PushAttempt.SENT:
+                services.retry_push(attempt)
+                count += 1
+        self.message_user(request, _("%(n)d pushes queued again.") % {"n": count}, messages.SUCCESS)

@@ -74,9 +74,10 @@ def award_for_rule(rule, user, outcome, trigger):
 
 
 def announce(award):
-    """After commit: the openedx-event and the learner's email."""
+    """After commit: the openedx-event, the learner's email, and pushes to backpacks."""
     transaction.on_commit(lambda: events.badge_awarded(award))
     transaction.on_commit(lambda: notifications.notify_awarded(award))
+    transaction.on_commit(lambda: _backpacks("queue_auto_pushes", award))
 
 
 def evaluate_learner(user_id, course_key, trigger, rule_ids=None):
@@ -146,7 +147,18 @@ def certificate_revoked(user_id, course_key, trigger):
 def revoke(award, reason):
     award = issuing.revoke_award(award, reason)
     transaction.on_commit(lambda: events.badge_revoked(award))
+    transaction.on_commit(lambda: _backpacks("queue_revocations", award))
     return award
+
+
+def _backpacks(action, award):
+    """Queue backpack pushes or revocations; whatever goes wrong there never touches the award."""
+    try:
+        from .backpacks import services  # pylint: disable=import-outside-toplevel
+
+        getattr(services, action)(award)
+    except Exception:  # pylint: disable=broad-except
+        log.exception("Backpack %s failed for award %s.", action, award.pk)
 
 
 def progress(badge_class, user):

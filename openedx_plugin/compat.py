@@ -258,3 +258,42 @@ def _platform_course_blocks(course_key):
                        "parent": str(parent.location) if parent else None})
         stack.extend((child, block) for child in reversed(block.get_children()))
     return blocks
+
+
+# --- course tab base (appended for the Badges course tab) ------------------------------------
+
+
+class _EnrolledTabStandIn:
+    """
+    The few attributes of the LMS's ``EnrolledTab`` the Badges tab relies on, for hosts
+    without the platform (the stand-in LMS, tests), so ``course_tab`` imports anywhere.
+    """
+
+    type = ""
+    title = ""
+    priority = None
+    view_name = ""
+    is_dynamic = False
+    is_hideable = False
+    is_default = True
+
+    def __init__(self, tab_dict=None):
+        tab_dict = tab_dict or {}
+        self.name = tab_dict.get("name", self.title)
+        self.tab_id = tab_dict.get("tab_id", self.type)
+
+    def link_func(self, course, reverse_func):
+        return reverse_func(self.view_name, args=[str(course.id)])
+
+    @classmethod
+    def is_enabled(cls, course, user=None):
+        return bool(user is not None and user.is_authenticated)
+
+
+def enrolled_tab_base():
+    """The LMS's ``EnrolledTab`` (access to the course required), or the stand-in outside the LMS."""
+    try:
+        from lms.djangoapps.courseware.tabs import EnrolledTab
+    except ImportError:
+        return _EnrolledTabStandIn
+    return EnrolledTab

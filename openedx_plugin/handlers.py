@@ -130,8 +130,10 @@ def on_user_retired(sender, user=None, **kwargs):  # pylint: disable=unused-argu
     """
     if user is None:
         return
+    from .backpacks import services as backpacks  # pylint: disable=import-outside-toplevel
     from .models import PendingEvaluation  # pylint: disable=import-outside-toplevel
 
+    backpacks.retire_user(user)  # their backpack connections and tokens go
     count = Award.objects.filter(user=user).update(user=None)
     PendingEvaluation.objects.filter(user_id=user.id).delete()
     log.info("Unlinked %d badge awards from a retired user.", count)

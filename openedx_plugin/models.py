@@ -288,3 +288,191 @@ class PendingEvaluation(models.Model):
 
     def __str__(self):
         return f"pending evaluation of user {self.user_id} in {self.course_key or 'all courses'}"
+
+
+# --- Backpacks and wallets: where awards are pushed (issue 5) --------------------------------
+#
+# Secrets (API tokens, OAuth tokens, client secrets) are stored Fernet-encrypted with the
+# signing keys' encryption keys (``keystore.encrypt``); they are never shown, logged, or
+# copied into an error message.
+
+
+def validate_http_url(value):
+    """Only http(s) URLs with a host: a ``file:`` or ``gopher:`` base URL must never be called."""
+    from urllib.parse import urlsplit  # pylint: disable=import-outside-toplevel
+
+    parts = urlsplit(value or "")
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValidationError(_("Give an http or https URL."))
+    if parts.username or parts.password:
+        raise ValidationError(_("Put credentials in the secret field, not in the URL."))
+
+
+class BackpackProvider(models.Model):
+    """
+    A backpack, wallet or issuing service the operator lets awards go to.
+
+    ``settings`` holds what each kind needs: Badgr's ``region`` and ``client_id``,
+    Credly's ``organization_id``, ``environment`` (sandbox/production) and ``templates``
+    (badge class UUID -> Credly badge template id), the DCC wallet's ``deep_link``
+    style. ``secret_encrypted`` is Credly's API token or an OAuth client secret.
+
+    .. no_pii:
+    """
+
+    OB3_API = "ob3_api"
+    BADGR = "badgr"
+    CREDLY = "credly"
+    DCC = "dcc"
+    KINDS = [
+        (OB3_API, _("Open Badges 3.0 API host")),
+        (BADGR, _("Canvas Credentials (Badgr) backpack")),
+        (CREDLY, _("Credly (organisation issuing)")),
+        (DCC, _("DCC Learner Credential Wallet")),
+    ]
+
+    kind = models.CharField(max_length=16, choices=KINDS)
+    name = models.CharField(max_length=100, help_text=_("Shown to learners, e.g. 'My university wallet'."))
+    base_url = models.CharField(
+        max_length=500, blank=True, validators=[validate_http_url],
+        help_text=_("API origin. Badgr: empty to use the region's host; Credly: empty to use the "
+                    "environment's host; DCC: not used."),
+    )
+    enabled = models.BooleanField(default=True)
+    auto_push_default = models.BooleanField(
+        default=False,
+        help_text=_("Push new awards automatically: the default of new learner connections, "
+                    "or (Credly) whether every award with a mapped template is issued there."),
+    )
+    settings = models.JSONField(default=dict, blank=True)
+    secret_encrypted = models.BinaryField(blank=True, null=True, editable=False)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        app_label = "openedx_badges"
+
+    def __str__(self):
+        return f"{self.name} ({self.kind})"
+
+    def clean(self):
+        needs_url = self.kind == self.OB3_API or (
+            self.kind == self.BADGR and not (self.settings or {}).get("region"))
+        if needs_url and not self.base_url:
+            raise ValidationError({"base_url": _("This kind of provider needs its API URL.")})
+
+
+class BackpackConnection(models.Model):
+    """
+    A learner's link to a backpack: OAuth tokens and, for Open Badges 3.0 hosts, the
+    client registration made for it.
+
+    ``oauth_state`` and ``pkce_verifier_encrypted`` live only between the redirect to the
+    host and the callback; the callback clears them.
+
+    .. pii: links a learner to their account at an external backpack (tokens, encrypted).
+    .. pii_types: id
+    .. pii_retirement: local_api
+    """
+
+    PENDING = "pending"
+    CONNECTED = "connected"
+    FAILED = "failed"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, related_name="openedx_badges_backpacks",
+                             on_delete=models.CASCADE)
+    provider = models.ForeignKey(BackpackProvider, related_name="connections", on_delete=models.CASCADE)
+    state = models.CharField(max_length=16, default=PENDING,
+                             choices=[(PENDING, _("pending")), (CONNECTED, _("connected")), (FAILED, _("failed"))])
+    access_token_encrypted = models.BinaryField(blank=True, null=True, editable=False)
+    refresh_token_encrypted = models.BinaryField(blank=True, null=True, editable=False)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    client_id = models.CharField(max_length=255, blank=True,
+                                 help_text=_("Client id from dynamic registration (Open Badges 3.0 API)."))
+    client_secret_encrypted = models.BinaryField(blank=True, null=True, editable=False)
+    auto_push = models.BooleanField(default=False)
+    oauth_state = models.CharField(max_length=64, blank=True, db_index=True)
+    pkce_verifier_encrypted = models.BinaryField(blank=True, null=True, editable=False)
+    oauth_started = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    modified = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        app_label = "openedx_badges"
+        constraints = [models.UniqueConstraint(fields=["user", "provider"], name="openedx_badges_backpack_once")]
+
+    def __str__(self):
+        return f"{self.provider} of user {self.user_id} ({self.state})"
+
+
+class PushAttempt(models.Model):
+    """
+    One award sent (or revoked) at one provider: its state, tries and the reason it failed.
+
+    ``idempotency_key`` is unique over (award, provider, connection, operation) and built
+    here rather than as a constraint over the columns, because ``connection`` is NULL for
+    operator-level providers and SQL lets NULLs repeat. ``last_error`` is written for the
+    learner and never contains a token.
+
+    .. no_pii:
+    """
+
+    PUSH = "push"
+    REVOKE = "revoke"
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+
+    award = models.ForeignKey(Award, related_name="push_attempts", on_delete=models.CASCADE)
+    provider = models.ForeignKey(BackpackProvider, related_name="push_attempts", on_delete=models.CASCADE)
+    connection = models.ForeignKey(BackpackConnection, null=True, blank=True, related_name="push_attempts",
+                                   on_delete=models.SET_NULL)
+    operation = models.CharField(max_length=8, default=PUSH, choices=[(PUSH, _("push")), (REVOKE, _("revoke"))])
+    status = models.CharField(max_length=8, default=PENDING,
+                              choices=[(PENDING, _("pending")), (SENT, _("sent")), (FAILED, _("failed"))])
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    remote_id = models.CharField(max_length=255, blank=True, help_text=_("The provider's id of what was sent."))
+    idempotency_key = models.CharField(max_length=200, unique=True, editable=False)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        app_label = "openedx_badges"
+        indexes = [models.Index(fields=["status", "updated"], name="openedx_badges_push_state")]
+
+    def __str__(self):
+        return f"{self.operation} {self.award_id} to {self.provider_id}: {self.status}"
+
+    @staticmethod
+    def key_for(award, provider, connection=None, operation=PUSH):
+        """The idempotency key: the same push asked for twice finds the same row."""
+        return f"{award.uuid}:{provider.pk}:{connection.pk if connection else '-'}:{operation}"
+
+
+class WalletChallenge(models.Model):
+    """
+    A single-use nonce offered to a DCC Learner Credential Wallet for one award.
+
+    The wallet signs it into its DID-Auth presentation; the exchange endpoint accepts a
+    presentation only for an unexpired, unused challenge and marks it used.
+
+    .. pii: ``holder`` is the DID of the learner's wallet, a pseudonymous identifier.
+    .. pii_types: id
+    .. pii_retirement: local_api
+    """
+
+    award = models.ForeignKey(Award, related_name="wallet_challenges", on_delete=models.CASCADE)
+    provider = models.ForeignKey(BackpackProvider, related_name="wallet_challenges", on_delete=models.CASCADE)
+    exchange_id = models.CharField(max_length=64, unique=True)
+    challenge = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    holder = models.CharField(max_length=255, blank=True, help_text=_("The wallet's DID, once it answered."))
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        app_label = "openedx_badges"
+
+    def __str__(self):
+        return f"wallet challenge for award {self.award_id}"

@@ -12,6 +12,8 @@ from celery import shared_task
 from django.conf import settings
 from django.db import DatabaseError, transaction
 
+# Workers import this module (autodiscovery); the backpack push tasks must be registered too.
+from .backpacks import tasks as _backpack_tasks  # noqa: F401,E402  pylint: disable=unused-import,wrong-import-position
 from .models import PendingEvaluation
 
 log = logging.getLogger(__name__)

@@ -1,8 +1,8 @@
 """Public URLs of the plugin, mounted at the site root by the plugin framework."""
 
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 
-from .views import public
+from .views import public, wallet
 
 app_name = "openedx_badges"
 
@@ -21,4 +21,10 @@ urlpatterns = [
     re_path(r"^badges/v1/awards/(?P<award_uuid>[0-9a-f-]{36})/badge-(?P<version>ob2|ob3)\.(?P<fmt>png|svg)$",
             public.baked_image, name="baked"),
     path("badges/verify/<uuid:award_uuid>", public.verify_page, name="verify"),
+    # The learner's wallet (login required), a course's badges (the course tab), the JSON API.
+    path("badges/wallet/", wallet.wallet, name="wallet"),
+    path("badges/wallet/<uuid:award_uuid>/", wallet.wallet_detail, name="wallet-detail"),
+    path("badges/course/<str:course_key>/", wallet.course_badges, name="course-badges"),
+    path("badges/api/v1/", include("openedx_plugin.rest_api.urls")),
+    path("badges/backpacks/", include("openedx_plugin.backpacks.urls")),
 ]

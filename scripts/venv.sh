@@ -16,13 +16,17 @@ make_venv() {
     "$py" -m venv "$dir"
   fi
   local stamp="$dir/.installed" want
-  want=$(cat "$@" setup.py | sha256sum | cut -c1-16)
+  want=$(cat "$@" setup.py tutor-plugin/pyproject.toml 2>/dev/null | sha256sum | cut -c1-16)
   if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
     "$dir/bin/python" -m pip install -q --upgrade pip setuptools wheel
     local args=()
     for req in "$@"; do args+=(-r "$req"); done
     "$dir/bin/python" -m pip install -q "${args[@]}"
     "$dir/bin/python" -m pip install -q --no-deps -e .
+    # The Tutor plugin is its own small distribution; the tests load it the way Tutor does.
+    if grep -q '^tutor' "$@" 2>/dev/null; then
+      "$dir/bin/python" -m pip install -q --no-deps -e ./tutor-plugin
+    fi
     echo "$want" > "$stamp"
   fi
 }

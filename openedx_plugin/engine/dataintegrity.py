@@ -89,6 +89,8 @@ def proof_config(
     """The proof options that get signed: the proof minus proofValue, plus the doc context."""
     if created is None:
         created = datetime.now(UTC)
+    if not isinstance(document, dict) or "@context" not in document:
+        raise SigningError("@context", "a signed document needs an @context")
     return {
         "@context": copy.deepcopy(document["@context"]),
         "type": PROOF_TYPE,

@@ -170,7 +170,9 @@ def canonize(doc: Any, loader: Loader | None = None) -> str:
 _BAD_CHARS = re.compile("[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ud800-\udfff]")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 # Characters that may not appear in an N-Quads IRIREF (pyld writes IRIs unescaped).
-_BAD_IRI_CHARS = re.compile(r'[\u0000-\u0020<>"{}|^`\\]')
+# pyld drops a node whose IRI holds any Unicode white space (U+00A0 included, though
+# RFC 3987 allows it), so those are refused too: a signed document must say all it shows.
+_BAD_IRI_CHARS = re.compile(r'[\u0000-\u0020<>"{}|^`\\]|\s')
 
 
 def _path_join(path: str, key: str | int) -> str:

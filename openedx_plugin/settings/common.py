@@ -36,6 +36,45 @@ def plugin_settings(settings):
         # .. toggle_use_cases: open_edx
         # .. toggle_creation_date: 2026-11-27
         "OPENEDX_BADGES_NOTIFY_LEARNERS": True,
+        # --- Backpacks and wallets (openedx_plugin/backpacks) ---
+        # .. toggle_name: OPENEDX_BADGES_AUTO_PUSH
+        # .. toggle_implementation: DjangoSetting
+        # .. toggle_default: True
+        # .. toggle_description: Send each new award to the backpacks where the learner turned on
+        #    automatic sending, and to operator-level providers (Credly) set to push every award.
+        #    Off: pushes happen only when a learner asks.
+        # .. toggle_use_cases: open_edx
+        # .. toggle_creation_date: 2026-11-27
+        "OPENEDX_BADGES_AUTO_PUSH": True,
+        # .. toggle_name: OPENEDX_BADGES_BACKPACK_ALLOW_HTTP
+        # .. toggle_implementation: DjangoSetting
+        # .. toggle_default: False
+        # .. toggle_description: Allow plain http to backpack hosts other than loopback. Tokens would
+        #    travel unencrypted: for closed test networks only.
+        # .. toggle_use_cases: open_edx
+        # .. toggle_creation_date: 2026-11-27
+        "OPENEDX_BADGES_BACKPACK_ALLOW_HTTP": False,
+        # Seconds to wait for a backpack to accept the connection, then to answer.
+        "OPENEDX_BADGES_BACKPACK_CONNECT_TIMEOUT": 5,
+        "OPENEDX_BADGES_BACKPACK_READ_TIMEOUT": 15,
+        # Largest answer read from a backpack, in bytes.
+        "OPENEDX_BADGES_BACKPACK_MAX_RESPONSE_BYTES": 1024 * 1024,
+        # Retries of a push after a timeout, refused connection or 5xx, before it is marked failed;
+        # the wait starts at RETRY_BACKOFF seconds, doubles, is capped at RETRY_BACKOFF_MAX, with jitter.
+        # BACKOFF, BACKOFF_MAX and TIME_LIMIT are read when workers start.
+        "OPENEDX_BADGES_PUSH_MAX_RETRIES": 5,
+        "OPENEDX_BADGES_PUSH_RETRY_BACKOFF": 30,
+        "OPENEDX_BADGES_PUSH_RETRY_BACKOFF_MAX": 3600,
+        # Seconds one push may run (soft limit; the hard limit is 30 s later).
+        "OPENEDX_BADGES_PUSH_TIME_LIMIT": 120,
+        # Seconds a learner has to come back from a backpack's sign-in page.
+        "OPENEDX_BADGES_OAUTH_STATE_TTL": 600,
+        # Seconds a DCC wallet link (its one-time challenge) stays valid.
+        "OPENEDX_BADGES_DCC_CHALLENGE_TTL": 900,
+        # What this LMS tells Open Badges 3.0 hosts about itself when it registers as their client
+        # (client_name, client_uri, logo_uri, tos_uri, policy_uri); empty values: PLATFORM_NAME and
+        # the public base URL with /favicon.ico, /tos and /privacy.
+        "OPENEDX_BADGES_OB3_CLIENT": {},
     }
     for name, value in defaults.items():
         if not hasattr(settings, name):
@@ -47,3 +86,5 @@ def plugin_settings(settings):
         schedule = {}
         settings.CELERY_BEAT_SCHEDULE = schedule
     schedule.setdefault("openedx_badges.sweep_pending", {"task": "openedx_badges.sweep_pending", "schedule": 300.0})
+    # Pushes left pending while the broker was down are queued again.
+    schedule.setdefault("openedx_badges.requeue_pushes", {"task": "openedx_badges.requeue_pushes", "schedule": 600.0})

@@ -2,7 +2,9 @@
 Public documents, served without login: anyone must be able to verify a badge.
 
 Each view serves what ``issuing`` stored or builds; none reveals more than the
-signed documents already do (the recipient appears only as a salted hash).
+signed documents already do (the recipient appears only as a salted hash). The
+human verification page follows the learner's choices (ADR 0006): hidden from
+everyone but them when not public, their name only when they asked for it.
 """
 
 import json
@@ -120,13 +122,25 @@ def baked_image(request, award_uuid, version, fmt):
     return response
 
 
+def recipient_name(user):
+    """The learner's name as the LMS shows it: the profile's full name, else the account's."""
+    profile = getattr(user, "profile", None)  # the LMS's UserProfile; absent on other hosts
+    return (getattr(profile, "name", "") or user.get_full_name() or user.username).strip()
+
+
 @require_safe
 def verify_page(request, award_uuid):
     """A human-readable page with a verification result computed here, now."""
-    found = _award(award_uuid)
+    found = get_object_or_404(Award.objects.select_related("badge_class__issuer", "user"), uuid=award_uuid)
+    is_owner = request.user.is_authenticated and found.user_id == request.user.id
+    if not found.public and not is_owner:
+        # The same answer as for an unknown award: a private badge's existence is not disclosed.
+        raise Http404("No such badge.")
     result = verification.verify_award(found)
     context = {
         "award": found,
+        "recipient_name": recipient_name(found.user) if found.show_name and found.user else "",
+        "owner_only": not found.public,
         "badge": found.badge_class,
         "issuer": found.badge_class.issuer,
         "result": result,
@@ -141,4 +155,8 @@ def verify_page(request, award_uuid):
             "svg": public_urls.baked_url(found, "ob3", "svg"),
         },
     }
-    return render(request, "openedx_badges/verify.html", context)
+    response = render(request, "openedx_badges/verify.html", context)
+    if not found.public:
+        response["Cache-Control"] = "private, no-store"
+        response["X-Robots-Tag"] = "noindex"
+    return response

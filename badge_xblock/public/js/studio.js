@@ -1,0 +1,521 @@
+/*
+ * The badge editor. It only gathers what the author typed: the server checks the author is
+ * course staff, validates every field (the plugin API's messages come back per field) and
+ * builds the earning rule, so nothing here is trusted.
+ */
+function BadgeXBlockStudio(runtime, element, init) {
+  "use strict";
+  var root = element && element.jquery ? element[0] : element;
+  var text = window.BadgeXBlockText;
+  var gettext = text.gettext;
+  var interpolate = text.interpolate;
+  var p = init.prefix;
+  var form = root.querySelector('[data-role="form"]');
+  var badges = {};
+  var image = null;
+  var imageUrl = null;
+  var keepRule = !!root.querySelector('[data-role="advanced-rule"]');
+  var conditions = [];
+  var alignments = [];
+
+  (init.badges || []).forEach(function (badge) { badges[badge.uuid] = badge; });
+
+  var KINDS = [
+    ["course_passed", gettext("Pass the course")],
+    ["course_completion", gettext("Complete part of the course")],
+    ["certificate", gettext("Earn the course certificate")],
+    ["score", gettext("Reach a score on an assessment")],
+    ["units_completed", gettext("Complete chosen units")],
+    ["badges", gettext("Earn other badges of this course")]
+  ];
+  var BLOCK_TYPES = {
+    problem: gettext("problem"), vertical: gettext("unit"), sequential: gettext("subsection"),
+    chapter: gettext("section")
+  };
+
+  function $(role) {
+    return root.querySelector('[data-role="' + role + '"]');
+  }
+
+  function field(name) {
+    return root.querySelector("#" + p + "-" + name);
+  }
+
+  // A small element builder: el("input", {type: "text"}, [children]).
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (key) {
+      var value = attrs[key];
+      if (value === false || value === null || value === undefined) {
+        return;
+      }
+      if (key === "text") {
+        node.textContent = value;
+      } else if (value === true) {
+        node.setAttribute(key, "");
+      } else {
+        node.setAttribute(key, value);
+      }
+    });
+    (children || []).forEach(function (child) {
+      if (child) {
+        node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
+      }
+    });
+    return node;
+  }
+
+  function errorSlot(key) {
+    return el("p", {"class": "openedx-badge-editor__error", id: p + "-" + key + "-error", "data-error-for": key,
+                    hidden: true});
+  }
+
+  function labelled(key, label, input, help) {
+    var described = (help ? p + "-" + key + "-help " : "") + p + "-" + key + "-error";
+    input.setAttribute("id", p + "-" + key);
+    input.setAttribute("aria-describedby", described);
+    return el("div", {"class": "openedx-badge-editor__field"}, [
+      el("label", {"for": p + "-" + key, text: label}), input,
+      help ? el("p", {"class": "openedx-badge-editor__help", id: p + "-" + key + "-help", text: help}) : null,
+      errorSlot(key)
+    ]);
+  }
+
+  function checkboxGroup(key, legend, options, chosen, help) {
+    var boxes = options.map(function (option, index) {
+      var id = index === 0 ? p + "-" + key : p + "-" + key + "-" + index;
+      return el("label", {"class": "openedx-badge-editor__check"}, [
+        el("input", {type: "checkbox", id: id, value: option[0], checked: chosen.indexOf(option[0]) !== -1,
+                     "data-group": key}),
+        " " + option[1]
+      ]);
+    });
+    if (!options.length) {
+      boxes = [el("p", {"class": "openedx-badge-editor__help", text: gettext("Nothing to choose from yet.")})];
+    }
+    return el("fieldset", {"class": "openedx-badge-editor__checks", "aria-describedby": p + "-" + key + "-error"}, [
+      el("legend", {text: legend}),
+      help ? el("p", {"class": "openedx-badge-editor__help", text: help}) : null,
+      el("div", {"class": "openedx-badge-editor__check-list"}, boxes),
+      errorSlot(key)
+    ]);
+  }
+
+  function checked(row, key) {
+    return Array.prototype.slice.call(row.querySelectorAll('input[data-group="' + key + '"]:checked'))
+      .map(function (box) { return box.value; });
+  }
+
+  // --- skills (alignments) -------------------------------------------------------------------
+
+  function readAlignments() {
+    alignments = Array.prototype.map.call($("alignments").children, function (row, index) {
+      var value = function (name) { return field("alignments-" + index + "-" + name).value; };
+      return {framework: value("framework"), code: value("code"), name: value("name"), url: value("url")};
+    });
+  }
+
+  function renderAlignments(focusIndex) {
+    var box = $("alignments");
+    box.innerHTML = "";
+    alignments.forEach(function (row, index) {
+      var key = "alignments-" + index;
+      var title = interpolate(gettext("Skill {number}"), {number: index + 1});
+      var input = function (name, type, value) {
+        return el("input", {type: type, value: value || "", name: name});
+      };
+      box.appendChild(el("fieldset", {"class": "openedx-badge-editor__alignment"}, [
+        el("legend", {text: title}),
+        el("div", {"class": "openedx-badge-editor__row"}, [
+          labelled(key + "-name", gettext("Skill name"), input("name", "text", row.name)),
+          labelled(key + "-url", gettext("Web address"), input("url", "url", row.url)),
+          labelled(key + "-framework", gettext("Framework"), input("framework", "text", row.framework)),
+          labelled(key + "-code", gettext("Code"), input("code", "text", row.code))
+        ]),
+        el("button", {type: "button", "class": "openedx-badge__button openedx-badge__button--secondary",
+                      "data-role": "remove-alignment", "data-index": String(index),
+                      text: interpolate(gettext("Remove skill {number}"), {number: index + 1})})
+      ]));
+    });
+    if (focusIndex !== undefined && field("alignments-" + focusIndex + "-name")) {
+      field("alignments-" + focusIndex + "-name").focus();
+    }
+  }
+
+  // --- conditions ----------------------------------------------------------------------------
+
+  function readConditions() {
+    conditions = Array.prototype.map.call($("conditions").children, function (row, index) {
+      var key = "rule-" + index + "-";
+      var value = function (name) {
+        var input = field("rule-" + index + "-" + name);
+        return input ? input.value : "";
+      };
+      var kind = value("kind");
+      var condition = {kind: kind};
+      if (kind === "course_passed" || kind === "course_completion") {
+        condition.min_percent = value("min_percent");
+      } else if (kind === "certificate") {
+        condition.modes = checked(row, key + "modes");
+      } else if (kind === "score") {
+        condition.block = value("block");
+        condition.threshold = value("threshold");
+        condition.value = value("value");
+      } else if (kind === "units_completed") {
+        condition.blocks = checked(row, key + "blocks");
+      } else if (kind === "badges") {
+        condition.badges = checked(row, key + "badges");
+        condition.at_least = value("at_least");
+      }
+      return condition;
+    });
+  }
+
+  function number(min, max, value) {
+    return el("input", {type: "number", min: min, max: max, step: "any", inputmode: "decimal", value: value || ""});
+  }
+
+  function kindFields(condition, index) {
+    var key = "rule-" + index + "-";
+    var kind = condition.kind;
+    if (kind === "course_passed") {
+      return [labelled(key + "min_percent", gettext("Minimum grade (%)"), number(0, 100, condition.min_percent),
+                       gettext("Empty: passing the course is enough."))];
+    }
+    if (kind === "course_completion") {
+      return [labelled(key + "min_percent", gettext("Minimum completion (%)"), number(0, 100, condition.min_percent))];
+    }
+    if (kind === "certificate") {
+      return [checkboxGroup(key + "modes", gettext("Certificate modes"),
+                            init.modes.map(function (mode) { return [mode, mode]; }), condition.modes || [],
+                            gettext("None chosen: a certificate in any mode."))];
+    }
+    if (kind === "score") {
+      var select = el("select", {}, [el("option", {value: "", text: gettext("Choose an assessment")})].concat(
+        init.assessments.map(function (block) {
+          var label = block.name + " (" + (BLOCK_TYPES[block.type] || block.type) +
+            (block.graded ? ", " + gettext("graded") : "") + ")";
+          return el("option", {value: block.key, selected: block.key === condition.block, text: label});
+        })));
+      var threshold = el("select", {}, [
+        el("option", {value: "points", selected: condition.threshold !== "percent", text: gettext("points")}),
+        el("option", {value: "percent", selected: condition.threshold === "percent", text: gettext("percent")})
+      ]);
+      return [
+        labelled(key + "block", gettext("Assessment"), select),
+        el("div", {"class": "openedx-badge-editor__row"}, [
+          labelled(key + "value", gettext("At least"), number(0, null, condition.value)),
+          labelled(key + "threshold", gettext("Counted in"), threshold)
+        ])
+      ];
+    }
+    if (kind === "units_completed") {
+      return [checkboxGroup(key + "blocks", gettext("Units to complete"),
+                            init.units.map(function (unit) { return [unit.key, unit.name]; }), condition.blocks || [])];
+    }
+    if (kind === "badges") {
+      var own = field("pick").value;
+      var others = Object.keys(badges).filter(function (uuid) { return uuid !== own; }).map(function (uuid) {
+        return [uuid, badges[uuid].name];
+      });
+      return [
+        checkboxGroup(key + "badges", gettext("Badges"), others, condition.badges || []),
+        labelled(key + "at_least", gettext("How many of them"), number(1, null, condition.at_least),
+                 gettext("Empty: all of the chosen badges."))
+      ];
+    }
+    return [];
+  }
+
+  function renderConditions(focus) {
+    var list = $("conditions");
+    list.innerHTML = "";
+    conditions.forEach(function (condition, index) {
+      var key = "rule-" + index + "-";
+      var kind = el("select", {"data-role": "kind", "data-index": String(index)}, KINDS.map(function (item) {
+        return el("option", {value: item[0], selected: item[0] === condition.kind, text: item[1]});
+      }));
+      list.appendChild(el("li", {"class": "openedx-badge-editor__condition"}, [
+        el("fieldset", {}, [
+          el("legend", {text: interpolate(gettext("Condition {number}"), {number: index + 1})}),
+          labelled(key + "kind", gettext("What the learner must do"), kind),
+          el("div", {"class": "openedx-badge-editor__kind-fields"}, kindFields(condition, index)),
+          el("button", {type: "button", "class": "openedx-badge__button openedx-badge__button--secondary",
+                        "data-role": "remove-condition", "data-index": String(index),
+                        text: interpolate(gettext("Remove condition {number}"), {number: index + 1})})
+        ])
+      ]));
+    });
+    if (focus !== undefined && field(focus)) {
+      field(focus).focus();
+    }
+  }
+
+  // --- the form as a whole -------------------------------------------------------------------
+
+  function fill(badge) {
+    var fields = badge ? badge.fields : {};
+    ["name", "description", "criteria_narrative", "criteria_url", "level", "validity_days"].forEach(function (name) {
+      field(name).value = fields[name] === undefined || fields[name] === null ? "" : fields[name];
+    });
+    field("achievement_type").value = fields.achievement_type || "Badge";
+    alignments = (fields.alignments || []).slice();
+    renderAlignments();
+    var advanced = $("advanced-rule");
+    if (advanced) {
+      advanced.hidden = true;
+    }
+    keepRule = !!(badge && badge.has_rule && !badge.rule);
+    conditions = badge && badge.rule ? badge.rule.conditions.slice() : [];
+    setCombine(badge && badge.rule ? badge.rule.combine : "all");
+    renderConditions();
+    var preview = $("image-preview");
+    preview.hidden = !badge;
+    preview.src = badge ? badge.image_url : "";
+    image = null;
+    field("image").value = "";
+    clearErrors();
+    if (keepRule) {
+      status(gettext("This badge's rule was made outside this editor; it is kept unless you add conditions."));
+    }
+  }
+
+  function setCombine(value) {
+    Array.prototype.forEach.call(root.querySelectorAll('input[name="' + p + '-combine"]'), function (radio) {
+      radio.checked = radio.value === value;
+    });
+  }
+
+  function combine() {
+    var chosen = root.querySelector('input[name="' + p + '-combine"]:checked');
+    return chosen ? chosen.value : "all";
+  }
+
+  function payload() {
+    readAlignments();
+    readConditions();
+    var fields = {};
+    ["name", "description", "criteria_narrative", "criteria_url", "achievement_type", "level",
+     "validity_days"].forEach(function (name) { fields[name] = field(name).value; });
+    fields.alignments = alignments;
+    return {
+      badge_uuid: field("pick").value,
+      display_name: field("display_name").value,
+      fields: fields,
+      rule: keepRule && !conditions.length ? null : {combine: combine(), conditions: conditions},
+      image: image
+    };
+  }
+
+  function status(message) {
+    var box = $("status");
+    box.textContent = "";
+    window.setTimeout(function () { box.textContent = message; }, 50);
+  }
+
+  function clearErrors() {
+    Array.prototype.forEach.call(root.querySelectorAll("[data-error-for]"), function (slot) {
+      slot.hidden = true;
+      slot.textContent = "";
+    });
+    Array.prototype.forEach.call(root.querySelectorAll('[aria-invalid="true"]'), function (input) {
+      input.removeAttribute("aria-invalid");
+    });
+    $("summary").hidden = true;
+    $("summary-list").innerHTML = "";
+  }
+
+  function showErrors(errors, focusSummary) {
+    clearErrors();
+    var keys = Object.keys(errors || {});
+    if (!keys.length) {
+      return;
+    }
+    var list = $("summary-list");
+    keys.forEach(function (key) {
+      var message = Array.isArray(errors[key]) ? errors[key].join(" ") : String(errors[key]);
+      // Field messages go next to their field; others (no issuer, a stale badge) only in the summary.
+      var slot = root.querySelector('[data-error-for="' + key + '"]') ||
+        (/^rule-\d+-/.test(key) ? root.querySelector('[data-error-for="' + key.replace(/-\w+$/, "-kind") + '"]') : null);
+      if (slot) {
+        slot.textContent = message;
+        slot.hidden = false;
+      }
+      var input = field(key);
+      if (input) {
+        input.setAttribute("aria-invalid", "true");
+      }
+      var target = input || slot;
+      list.appendChild(el("li", {}, [target ? el("a", {href: "#" + target.id, "data-focus": target.id, text: message})
+                                            : message]));
+    });
+    $("summary").hidden = false;
+    if (focusSummary) {
+      $("summary").focus();
+    }
+  }
+
+  function send(handler, data) {
+    return text.post(runtime.handlerUrl(element, handler), data);
+  }
+
+  function save(event) {
+    event.preventDefault();
+    var button = $("save");
+    button.disabled = true;
+    status(gettext("Saving…"));
+    send("save_badge", payload()).then(function (result) {
+      button.disabled = false;
+      if (!result.ok) {
+        showErrors((result.data && result.data.errors) || {"__all__": (result.data && result.data.error) ||
+          gettext("The badge could not be saved.")}, true);
+        status(gettext("Not saved: please fix the errors."));
+        return;
+      }
+      clearErrors();
+      var badge = result.data.badge;
+      var known = !!badges[badge.uuid];
+      badges[badge.uuid] = badge;
+      if (!known) {
+        field("pick").appendChild(el("option", {value: badge.uuid, text: badge.name}));
+      } else {
+        field("pick").querySelector('option[value="' + badge.uuid + '"]').textContent = badge.name;
+      }
+      field("pick").value = badge.uuid;
+      image = null;
+      field("image").value = "";
+      $("image-preview").hidden = false;
+      $("image-preview").src = badge.image_url + (badge.image_url.indexOf("?") === -1 ? "?" : "&") + "v=" + Date.now();
+      keepRule = false;
+      status(result.data.message || gettext("Saved."));
+      if (runtime.notify) {
+        runtime.notify("save", {state: "start"});
+        runtime.notify("save", {state: "end"});
+      }
+    }).catch(function () {
+      button.disabled = false;
+      status(gettext("The badge could not be saved: the server did not answer. Try again."));
+    });
+  }
+
+  function preview() {
+    send("preview", payload()).then(function (result) {
+      if (!result.data || !result.data.html) {
+        status(gettext("The preview could not be made."));
+        return;
+      }
+      showErrors(result.data.errors || {}, false);
+      var section = $("preview-section");
+      var body = $("preview-body");
+      body.innerHTML = result.data.html;
+      if (imageUrl) {
+        var img = body.querySelector(".openedx-badge__image");
+        if (img && img.tagName === "IMG") {
+          img.src = imageUrl;
+        } else if (img) {
+          img.parentNode.replaceChild(el("img", {"class": "openedx-badge__image", src: imageUrl, width: "128",
+                                                 height: "128", alt: img.getAttribute("aria-label") || ""}), img);
+        }
+      }
+      section.hidden = false;
+      section.querySelector("h3").focus();
+    });
+  }
+
+  function chooseImage(input) {
+    var file = input.files && input.files[0];
+    image = null;
+    if (!file) {
+      return;
+    }
+    var slot = root.querySelector('[data-error-for="image"]');
+    slot.hidden = true;
+    if (!/\.(png|svg)$/i.test(file.name)) {
+      slot.textContent = gettext("Upload a PNG or SVG file.");
+      slot.hidden = false;
+      input.setAttribute("aria-invalid", "true");
+      return;
+    }
+    input.removeAttribute("aria-invalid");
+    var reader = new FileReader();
+    reader.onload = function () {
+      var data = String(reader.result);
+      image = {filename: file.name, data: data.slice(data.indexOf(",") + 1)};
+      if (imageUrl) {
+        URL.revokeObjectURL(imageUrl);
+      }
+      imageUrl = URL.createObjectURL(file);
+      var shown = $("image-preview");
+      shown.src = imageUrl;
+      shown.alt = gettext("New badge image (not saved yet)");
+      shown.hidden = false;
+    };
+    reader.readAsDataURL(file);
+  }
+
+  form.addEventListener("submit", save);
+  root.addEventListener("change", function (event) {
+    var target = event.target;
+    if (target === field("pick")) {
+      fill(badges[target.value] || null);
+    } else if (target === field("image")) {
+      chooseImage(target);
+    } else if (target.getAttribute("data-role") === "kind") {
+      readConditions();
+      var index = Number(target.getAttribute("data-index"));
+      conditions[index] = {kind: target.value};
+      renderConditions("rule-" + index + "-kind");
+    }
+  });
+  root.addEventListener("click", function (event) {
+    var target = event.target.closest ? event.target.closest("[data-role], [data-focus]") : null;
+    if (!target || !root.contains(target)) {
+      return;
+    }
+    var role = target.getAttribute("data-role");
+    var index = Number(target.getAttribute("data-index"));
+    if (target.hasAttribute("data-focus") && target.getAttribute("data-focus")) {
+      event.preventDefault();
+      var goal = document.getElementById(target.getAttribute("data-focus"));
+      if (goal) {
+        goal.focus();
+      }
+    } else if (role === "add-condition") {
+      readConditions();
+      conditions.push({kind: "score", threshold: "points"});
+      renderConditions("rule-" + (conditions.length - 1) + "-kind");
+    } else if (role === "remove-condition") {
+      readConditions();
+      conditions.splice(index, 1);
+      renderConditions();
+      status(interpolate(gettext("Condition {number} removed."), {number: index + 1}));
+      $("add-condition").focus();
+    } else if (role === "add-alignment") {
+      readAlignments();
+      alignments.push({});
+      renderAlignments(alignments.length - 1);
+    } else if (role === "remove-alignment") {
+      readAlignments();
+      alignments.splice(index, 1);
+      renderAlignments();
+      status(interpolate(gettext("Skill {number} removed."), {number: index + 1}));
+      $("add-alignment").focus();
+    } else if (role === "preview") {
+      preview();
+    } else if (role === "cancel") {
+      if (runtime.notify) {
+        runtime.notify("cancel", {});
+      }
+    }
+  });
+
+  var current = badges[init.badgeUuid];
+  alignments = current ? current.fields.alignments.slice() : [];
+  renderAlignments();
+  if (init.ruleForm) {
+    conditions = init.ruleForm.conditions.slice();
+    setCombine(init.ruleForm.combine);
+  }
+  renderConditions();
+  return {};
+}

@@ -1,0 +1,175 @@
+"""
+Learner pages: connect, disconnect, push, retry; and the DCC wallet's exchange endpoint.
+
+Every learner view needs a login and acts only on the learner's own connections
+and awards (others' are a 404, so ids cannot be probed). State-changing views are
+POST with CSRF; the exchange endpoint is public and CSRF-exempt because a wallet
+app, not a browser session, calls it, and what authorises it is the single-use
+challenge signed into the presentation.
+"""
+
+import json
+import logging
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+
+from ..models import Award, BackpackConnection, BackpackProvider, PushAttempt
+from . import http, services
+from .didauth import PresentationError
+from .providers import for_provider
+
+log = logging.getLogger(__name__)
+MAX_PRESENTATION_BYTES = 64 * 1024
+CONNECTIONS = "openedx_badges:backpacks:connections"
+
+
+def _provider(provider_id):
+    return get_object_or_404(BackpackProvider, pk=provider_id, enabled=True)
+
+
+def _own_award(request, award_uuid):
+    return get_object_or_404(Award.objects.select_related("badge_class__issuer"), uuid=award_uuid,
+                             user=request.user)
+
+
+@login_required
+@require_GET
+def connections(request):
+    """The learner's connections and the state of every push of their badges."""
+    attempts = (PushAttempt.objects.filter(award__user=request.user)
+                .select_related("award__badge_class", "provider").order_by("-updated")[:200])
+    return render(request, "openedx_badges/backpacks/connections.html", {
+        "providers": services.connections_for(request.user),
+        "attempts": attempts,
+        "nav": "connections",
+    })
+
+
+@login_required
+def connect(request, provider_id):
+    """GET: what connecting means (and Badgr's token form); POST: do it."""
+    provider = _provider(provider_id)
+    impl = for_provider(provider)
+    if not impl.learner_connects:
+        raise Http404
+    if request.method == "POST":
+        try:
+            if getattr(impl, "token_form", False):
+                services.save_tokens(request.user, provider, request.POST.get("access_token", "").strip(),
+                                     request.POST.get("refresh_token", "").strip(),
+                                     request.POST.get("expires_in", "").strip() or None)
+                messages.success(request, _("Your %(name)s account is connected.") % {"name": provider.name})
+                return redirect(CONNECTIONS)
+            return redirect(services.start_connect(request.user, provider))
+        except http.RemoteError as exc:
+            messages.error(request, str(exc))
+            return redirect(CONNECTIONS)
+    return render(request, "openedx_badges/backpacks/connect.html", {
+        "provider": provider, "token_form": getattr(impl, "token_form", False), "nav": "connections"})
+
+
+@login_required
+@require_GET
+def callback(request):
+    """Where the backpack sends the learner back after they allowed (or refused) access."""
+    try:
+        connection = services.finish_connect(request.user, request.GET)
+    except http.RemoteError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Your %(name)s account is connected.") % {"name": connection.provider.name})
+    return redirect(CONNECTIONS)
+
+
+@login_required
+@require_POST
+def disconnect(request, provider_id):
+    provider = get_object_or_404(BackpackProvider, pk=provider_id)
+    if services.disconnect(request.user, provider):
+        messages.success(request, _("%(name)s is disconnected.") % {"name": provider.name})
+    return redirect(CONNECTIONS)
+
+
+@login_required
+@require_POST
+def auto_push(request, provider_id):
+    provider = _provider(provider_id)
+    get_object_or_404(BackpackConnection, user=request.user, provider=provider)
+    services.set_auto_push(request.user, provider, request.POST.get("enabled") in ("1", "true", "on"))
+    return redirect(CONNECTIONS)
+
+
+@login_required
+def push(request, provider_id, award_uuid):
+    """GET: confirm (so the wallet can link here); POST: send the learner's award."""
+    provider = _provider(provider_id)
+    award = _own_award(request, award_uuid)
+    if request.method != "POST":
+        return render(request, "openedx_badges/backpacks/push.html", {
+            "provider": provider, "award": award, "nav": "connections",
+            "state": services.push_state(award, provider, services.connection_of(request.user, provider))})
+    try:
+        attempt = services.learner_push(request.user, provider, award)
+    except http.RemoteError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.info(request, _("Sending to %(name)s: %(status)s.") % {"name": provider.name,
+                                                                     "status": attempt.get_status_display()})
+    return redirect(request.POST.get("next") if _safe_next(request) else CONNECTIONS)
+
+
+@login_required
+@require_POST
+def retry(request, attempt_id):
+    attempt = get_object_or_404(PushAttempt, pk=attempt_id, award__user=request.user)
+    services.retry_push(attempt)
+    return redirect(request.POST.get("next") if _safe_next(request) else CONNECTIONS)
+
+
+def _safe_next(request):
+    from django.utils.http import url_has_allowed_host_and_scheme  # pylint: disable=import-outside-toplevel
+
+    target = request.POST.get("next")
+    return bool(target) and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                            require_https=request.is_secure())
+
+
+@login_required
+@require_GET
+def dcc_request(request, provider_id, award_uuid):
+    """The wallet link for one of the learner's badges (a fresh challenge each time)."""
+    provider = _provider(provider_id)
+    award = _own_award(request, award_uuid)
+    try:
+        link = services.dcc_request(request.user, provider, award)
+    except http.RemoteError as exc:
+        messages.error(request, str(exc))
+        return redirect(CONNECTIONS)
+    return render(request, "openedx_badges/backpacks/dcc_request.html",
+                  {"provider": provider, "award": award, "link": link, "nav": "connections"})
+
+
+@csrf_exempt
+@require_POST
+def dcc_exchange(request, exchange_id):
+    """The wallet posts its DID-Auth presentation; it gets the credential back."""
+    if len(request.body) > MAX_PRESENTATION_BYTES:
+        return JsonResponse({"error": "The presentation is too large."}, status=413)
+    try:
+        presentation = json.loads(request.body)
+    except ValueError:
+        return JsonResponse({"error": "The body is not JSON."}, status=400)
+    if isinstance(presentation, dict) and isinstance(presentation.get("verifiablePresentation"), dict):
+        presentation = presentation["verifiablePresentation"]  # the VC-API exchange envelope
+    try:
+        credential = services.dcc_exchange(exchange_id, presentation)
+    except PresentationError as exc:
+        log.info("DCC exchange %s refused: %s", exchange_id[:8], exc)
+        return JsonResponse({"error": str(exc)}, status=400)
+    return JsonResponse(credential, status=200)

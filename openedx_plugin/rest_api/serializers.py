@@ -1,0 +1,147 @@
+"""
+JSON shapes of awards and badge classes for the learner API.
+
+Only public information about a badge class, and of an award only what its
+owner may see; the owner may change nothing but the two sharing choices.
+Computed values are declared as typed fields so the OpenAPI schema says what they are.
+"""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from .. import issuing, public_urls
+from ..views import wallet
+
+WRITABLE_AWARD_FIELDS = ("public", "show_name")
+PUBLIC_HELP = _("Anyone with the link may see the verification page; when false only the learner can.")
+SHOW_NAME_HELP = _("Show the learner's name on the verification page.")
+
+
+class ComputedURLField(serializers.URLField):
+    """A read-only URL computed from the whole object (``source="*"``)."""
+
+    def __init__(self, func, **kwargs):
+        self.func = func
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, value):
+        return self.func(value)
+
+
+class WalletURLField(serializers.URLField):
+    """The award's wallet page on the host that answered (the wallet is not a published document)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, value):
+        path = reverse("openedx_badges:wallet-detail", kwargs={"award_uuid": value.uuid})
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
+
+
+class AwardStateField(serializers.ChoiceField):
+    """The award's state now, decided as everywhere else by ``issuing.award_state``."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=wallet.STATUSES, source="*", read_only=True, **kwargs)
+
+    def to_representation(self, value):
+        return issuing.award_state(value)
+
+
+class IssuerSerializer(serializers.Serializer):  # pylint: disable=abstract-method
+    name = serializers.CharField(read_only=True)
+    url = serializers.URLField(read_only=True, help_text=_("The issuer's home page."))
+
+
+class AlignmentSerializer(serializers.Serializer):  # pylint: disable=abstract-method
+    targetName = serializers.CharField(read_only=True, required=False)  # camelCase: the Open Badges names
+    targetUrl = serializers.CharField(read_only=True, required=False)
+    targetDescription = serializers.CharField(read_only=True, required=False)
+    targetFramework = serializers.CharField(read_only=True, required=False)
+    targetCode = serializers.CharField(read_only=True, required=False)
+    targetType = serializers.CharField(read_only=True, required=False)
+
+
+class EvidenceSerializer(serializers.Serializer):  # pylint: disable=abstract-method
+    id = serializers.CharField(read_only=True, required=False, help_text=_("A URL where the evidence can be seen."))
+    name = serializers.CharField(read_only=True, required=False)
+    description = serializers.CharField(read_only=True, required=False)
+    narrative = serializers.CharField(read_only=True, required=False)
+    genre = serializers.CharField(read_only=True, required=False)
+    audience = serializers.CharField(read_only=True, required=False)
+
+
+class BadgeClassSerializer(serializers.Serializer):  # pylint: disable=abstract-method
+    """What anyone may know about a badge: the public achievement definition."""
+
+    uuid = serializers.UUIDField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    description = serializers.CharField(read_only=True)
+    course_key = serializers.CharField(read_only=True, help_text=_("Empty for a badge not tied to one course."))
+    achievement_type = serializers.CharField(read_only=True,
+                                             help_text=_("Open Badges 3.0 achievementType, or ext:Name."))
+    level = serializers.CharField(read_only=True)
+    criteria_narrative = serializers.CharField(read_only=True)
+    criteria_url = serializers.CharField(read_only=True)
+    alignments = AlignmentSerializer(many=True, read_only=True, help_text=_("Skills or standards."))
+    tags = serializers.ListField(child=serializers.CharField(), read_only=True)
+    validity_days = serializers.IntegerField(read_only=True, allow_null=True,
+                                             help_text=_("Days an award stays valid; null: no expiry."))
+    image_url = ComputedURLField(public_urls.badge_image_url)
+    badge_class_url = ComputedURLField(public_urls.badge_class_url,
+                                       help_text=_("The Open Badges 2.0 BadgeClass document."))
+    issuer = IssuerSerializer(read_only=True)
+
+
+class AwardLinksSerializer(serializers.Serializer):  # pylint: disable=abstract-method
+    """Where the award's documents, images and sharing targets are."""
+
+    verify = ComputedURLField(public_urls.verify_page_url, help_text=_("The human verification page."))
+    credential_ob3 = ComputedURLField(public_urls.credential_url, help_text=_("The signed 3.0 credential (JSON)."))
+    assertion_ob2 = ComputedURLField(public_urls.assertion_url, help_text=_("The hosted 2.0 assertion (JSON)."))
+    png_ob3 = ComputedURLField(lambda award: public_urls.baked_url(award, "ob3", "png"))
+    svg_ob3 = ComputedURLField(lambda award: public_urls.baked_url(award, "ob3", "svg"))
+    png_ob2 = ComputedURLField(lambda award: public_urls.baked_url(award, "ob2", "png"))
+    svg_ob2 = ComputedURLField(lambda award: public_urls.baked_url(award, "ob2", "svg"))
+    linkedin = ComputedURLField(wallet.linkedin_url, help_text=_("LinkedIn's add-to-profile link."))
+    wallet = WalletURLField(help_text=_("The award's page in the learner's wallet."))
+
+
+class AwardSharingSerializer(serializers.Serializer):  # pylint: disable=abstract-method
+    """The body of a PATCH: the two choices a learner makes about an award (the schema's request body)."""
+
+    public = serializers.BooleanField(required=False, help_text=PUBLIC_HELP)
+    show_name = serializers.BooleanField(required=False, help_text=SHOW_NAME_HELP)
+
+
+class AwardSerializer(serializers.Serializer):  # pylint: disable=abstract-method
+    """One of the requester's awards; ``public`` and ``show_name`` are theirs to change."""
+
+    uuid = serializers.UUIDField(read_only=True)
+    badge = BadgeClassSerializer(source="badge_class", read_only=True)
+    state = AwardStateField()
+    issued_on = serializers.DateTimeField(read_only=True)
+    valid_until = serializers.DateTimeField(read_only=True, allow_null=True)
+    revoked_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    revocation_reason = serializers.CharField(read_only=True)
+    evidence = EvidenceSerializer(many=True, read_only=True)
+    public = serializers.BooleanField(required=False, help_text=PUBLIC_HELP)
+    show_name = serializers.BooleanField(required=False, help_text=SHOW_NAME_HELP)
+    links = AwardLinksSerializer(source="*", read_only=True)
+
+    def validate(self, attrs):
+        unknown = sorted(set(self.initial_data) - set(WRITABLE_AWARD_FIELDS))
+        if unknown:
+            raise serializers.ValidationError(
+                {name: [_("This field cannot be changed.")] for name in unknown})
+        return attrs
+
+    def update(self, instance, validated_data):
+        for name, value in validated_data.items():
+            setattr(instance, name, value)
+        if validated_data:  # never rewrite the signed documents
+            instance.save(update_fields=list(validated_data))
+        return instance

@@ -1,0 +1,13 @@
+"""URLs of the learner API, included under ``badges/api/v1/``."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "api"
+
+urlpatterns = [
+    path("awards/", views.AwardList.as_view(), name="award-list"),
+    path("awards/<uuid:uuid>/", views.AwardDetail.as_view(), name="award-detail"),
+    path("badge-classes/", views.CourseBadgeClassList.as_view(), name="badge-class-list"),
+]

@@ -1,0 +1,175 @@
+"""
+The learner API: their awards (read, and the two sharing choices), a course's badges.
+
+Awards are always looked up among the requester's own, so anyone else's is a
+404. Each list costs a fixed number of queries (count, page, and one for the
+skill filter), however many awards the learner has.
+"""
+
+from django.apps import apps
+from django.utils.translation import gettext_lazy as _
+from rest_framework import generics, serializers
+from rest_framework.exceptions import ValidationError
+from rest_framework.filters import BaseFilterBackend
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.parsers import JSONParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+from rest_framework.schemas.openapi import AutoSchema
+
+from ..models import Award, BadgeClass
+from ..views import wallet
+from .permissions import IsAwardOwner, authentication_classes
+from .serializers import AwardSerializer, AwardSharingSerializer, BadgeClassSerializer
+
+
+class Schema(AutoSchema):
+    """
+    DRF's generator with what it cannot infer given by hand: stable operation ids (and no
+    need for its optional ``inflection``), the PATCH body, the UUID path format, error codes.
+    """
+
+    def __init__(self, operation_ids, *, request_serializers=None, errors=None, **kwargs):
+        self.operation_ids = operation_ids
+        self.request_serializers = request_serializers or {}
+        self.errors = errors or {}
+        super().__init__(**kwargs)
+
+    def get_operation_id(self, path, method):
+        return self.operation_ids[method.upper()]
+
+    def get_request_serializer(self, path, method):
+        serializer_class = self.request_serializers.get(method.upper())
+        return serializer_class() if serializer_class else super().get_request_serializer(path, method)
+
+    def get_path_parameters(self, path, method):
+        parameters = super().get_path_parameters(path, method)
+        for parameter in parameters:
+            if parameter["name"] == "uuid":
+                parameter["schema"]["format"] = "uuid"
+                parameter["description"] = str(_("The award's UUID."))
+        return parameters
+
+    def map_field_validators(self, field, schema):
+        if isinstance(field, serializers.URLField):
+            return  # Django's URL regex, copied as a pattern, would only confuse clients
+        super().map_field_validators(field, schema)
+
+    def get_responses(self, path, method):
+        responses = super().get_responses(path, method)
+        for code in self.errors.get(method.upper(), ()):
+            responses[code] = {"description": str(ERRORS[code])}
+        return responses
+
+
+ERRORS = {
+    "400": _("Invalid filter or body: the message names the field."),
+    "401": _("Not authenticated (JWT)."),
+    "403": _("Not authenticated (session), or the CSRF token is missing."),
+    "404": _("Not one of your awards."),
+}
+READ_ERRORS = ("400", "401", "403")
+
+
+class Pagination(PageNumberPagination):
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
+def _query_parameter(name, description, enum=None, required=False):
+    schema = {"type": "string"}
+    if enum:
+        schema["enum"] = list(enum)
+    return {"name": name, "required": required, "in": "query", "description": str(description), "schema": schema}
+
+
+class AwardFilter(BaseFilterBackend):
+    """Filters of the award list: course key, state, skill (an alignment's targetName)."""
+
+    def filter_queryset(self, request, queryset, view):
+        params = request.query_params
+        status = params.get("status") or None
+        if status and status not in wallet.STATUSES:
+            raise ValidationError({"status": [_("Use one of: earned, expired, revoked.")]})
+        return wallet.filter_awards(queryset, request.user, course=params.get("course") or None,
+                                    status=status, skill=params.get("skill") or None)
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            _query_parameter("course", _("Only awards of badges of this course (a course key).")),
+            _query_parameter("status", _("Only awards in this state now."), enum=wallet.STATUSES),
+            _query_parameter("skill", _("Only awards of badges aligned to this skill (its name, any case).")),
+        ]
+
+
+class CourseFilter(BaseFilterBackend):
+    """The badge class list is per course: ``course`` is required."""
+
+    def filter_queryset(self, request, queryset, view):
+        course = request.query_params.get("course")
+        if not course:
+            raise ValidationError({"course": [_("Give the course key.")]})
+        return queryset.filter(course_key=course)
+
+    def get_schema_operation_parameters(self, view):
+        return [_query_parameter("course", _("The course key."), required=True)]
+
+
+class LearnerAPIView:
+    """What every view of this API shares: authentication, JSON in and out, pagination."""
+
+    permission_classes = [IsAuthenticated]
+    parser_classes = [JSONParser]
+    renderer_classes = [JSONRenderer]
+    pagination_class = Pagination
+
+    def get_authenticators(self):
+        return [cls() for cls in authentication_classes()]
+
+    def get_renderers(self):
+        # The browsable API where the host has DRF's templates (the LMS does), JSON everywhere.
+        renderers = [JSONRenderer()]
+        if apps.is_installed("rest_framework"):
+            renderers.append(BrowsableAPIRenderer())
+        return renderers
+
+
+class AwardList(LearnerAPIView, generics.ListAPIView):
+    """The requester's awards, newest first, filtered by course, state and skill."""
+
+    serializer_class = AwardSerializer
+    filter_backends = [AwardFilter]
+    schema = Schema({"GET": "listAwards"}, errors={"GET": READ_ERRORS}, tags=["awards"])
+
+    def get_queryset(self):
+        return wallet.wallet_awards(self.request.user)
+
+
+class AwardDetail(LearnerAPIView, generics.RetrieveUpdateAPIView):
+    """One of the requester's awards; PATCH changes its sharing choices (``public``, ``show_name``) only."""
+
+    serializer_class = AwardSerializer
+    permission_classes = [IsAuthenticated, IsAwardOwner]
+    filter_backends = []
+    lookup_field = "uuid"
+    queryset = Award.objects.none()  # names the model for the schema; get_queryset decides
+    http_method_names = ["get", "patch", "head", "options"]
+    schema = Schema({"GET": "retrieveAward", "PATCH": "updateAwardSharing"},
+                    request_serializers={"PATCH": AwardSharingSerializer},
+                    errors={"GET": ("401", "403", "404"), "PATCH": ("400", "401", "403", "404")}, tags=["awards"])
+
+    def get_queryset(self):
+        return wallet.wallet_awards(self.request.user)
+
+
+class CourseBadgeClassList(LearnerAPIView, generics.ListAPIView):
+    """The active badges of a course: their public definitions, by name."""
+
+    serializer_class = BadgeClassSerializer
+    filter_backends = [CourseFilter]
+    schema = Schema({"GET": "listCourseBadgeClasses"}, errors={"GET": READ_ERRORS}, tags=["badge classes"])
+
+    def get_queryset(self):
+        return (BadgeClass.objects.filter(active=True).select_related("issuer")
+                .defer("image_data", "issuer__image_data").order_by("name", "id"))

@@ -1,0 +1,40 @@
+"""The wallet's query count does not grow with the number of awards."""
+
+import pytest
+
+from .conftest import clone_awards
+
+pytestmark = pytest.mark.django_db
+MAX_QUERIES = 10
+
+
+@pytest.fixture(params=[50, 200])
+def many(request, award, second_badge, issuer):
+    from openedx_plugin import issuing
+
+    other_issuer = issuing.create_issuer("Other Org", "https://other.example/", "b@other.example",
+                                         org="OtherX", public_base_url="https://lms.example.com")
+    third = issuing.create_badge_class(other_issuer, "Third", "Third badge.", course_key="course-v1:OtherX+T+1",
+                                       criteria_narrative="x")
+    clone_awards(award, request.param - 1, badge_classes=[award.badge_class, second_badge, third])
+    return request.param
+
+
+@pytest.mark.parametrize("query", [{}, {"status": "earned", "skill": "Data cleaning"}])
+def test_api_list(learner_client, many, query, django_assert_max_num_queries):
+    with django_assert_max_num_queries(MAX_QUERIES):
+        response = learner_client.get("/badges/api/v1/awards/", {**query, "page_size": 100})
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == min(100, many) if not query else response.json()["count"] > 0
+
+
+@pytest.mark.parametrize("query", [{}, {"status": "earned", "skill": "Data cleaning"}])
+def test_wallet_page(learner_client, many, query, django_assert_max_num_queries):
+    with django_assert_max_num_queries(MAX_QUERIES):
+        response = learner_client.get("/badges/wallet/", query)
+    assert response.status_code == 200
+
+
+def test_detail_page(learner_client, award, django_assert_max_num_queries):
+    with django_assert_max_num_queries(MAX_QUERIES):
+        assert learner_client.get(f"/badges/wallet/{award.uuid}/").status_code == 200

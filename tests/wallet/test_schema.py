@@ -1,0 +1,36 @@
+"""The checked-in OpenAPI document is what the code generates (regenerate: manage.py badges_openapi)."""
+
+from pathlib import Path
+
+import pytest
+import yaml
+from django.core.management import call_command
+
+from openedx_plugin.rest_api import schema
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "openapi.yaml"
+
+
+def test_docs_openapi_yaml_is_up_to_date():
+    assert DOC.read_text(encoding="utf-8") == schema.as_yaml(), "run `manage.py badges_openapi` and commit the file"
+
+
+def test_the_command_checks_and_writes(tmp_path):
+    out = tmp_path / "openapi.yaml"
+    call_command("badges_openapi", out=str(out))
+    call_command("badges_openapi", out=str(out), check=True)
+    out.write_text("stale", encoding="utf-8")
+    with pytest.raises(Exception, match="out of date"):
+        call_command("badges_openapi", out=str(out), check=True)
+
+
+def test_schema_describes_the_endpoints():
+    document = yaml.safe_load(DOC.read_text(encoding="utf-8"))
+    paths = document["paths"]
+    assert set(paths) == {"/badges/api/v1/awards/", "/badges/api/v1/awards/{uuid}/", "/badges/api/v1/badge-classes/"}
+    assert set(paths["/badges/api/v1/awards/{uuid}/"]) == {"get", "patch"}
+    body = paths["/badges/api/v1/awards/{uuid}/"]["patch"]["requestBody"]["content"]["application/json"]["schema"]
+    assert body == {"$ref": "#/components/schemas/AwardSharing"}
+    assert set(document["components"]["schemas"]["AwardSharing"]["properties"]) == {"public", "show_name"}
+    names = {param["name"] for param in paths["/badges/api/v1/awards/"]["get"]["parameters"]}
+    assert names == {"page", "page_size", "course", "status", "skill"}
