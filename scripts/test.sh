@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test command (make test): every Python we can find (3.11 as .venv, 3.12 as .venv-py312),
-# the Node verifier for interop tests, and a second run of the app tests on MariaDB when it runs.
-# With CI=true nothing optional is optional: a missing Python, Node or MariaDB fails the run.
+# the Node verifier for interop tests, and a second run on MariaDB when it runs: the app and
+# stand-in tests, and the integration tests (a real celery worker on Redis, tests/integration).
+# With CI=true nothing optional is optional: a missing Python, Node, MariaDB or Redis fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/venv.sh
@@ -22,13 +23,14 @@ else
   echo "!! npm not found: the interoperability tests will be skipped (install Node.js 20+ to run them)"
 fi
 
-mariadb_up() {
-  "$1/bin/python" - <<'PY' 2>/dev/null
+port_up() {  # port_up VENV PORT
+  "$1/bin/python" - "$2" <<'PY' 2>/dev/null
 import socket, sys
 s = socket.socket(); s.settimeout(1)
-sys.exit(0 if s.connect_ex(("127.0.0.1", 3306)) == 0 else 1)
+sys.exit(0 if s.connect_ex(("127.0.0.1", int(sys.argv[1]))) == 0 else 1)
 PY
 }
+mariadb_up() { port_up "$1" 3306; }
 
 for version in 3.11 3.12; do
   py=$(find_python "$version" || true)
@@ -46,8 +48,12 @@ for version in 3.11 3.12; do
     "$venv/bin/python" -c 'import MySQLdb' 2>/dev/null || "$venv/bin/python" -m pip install -q -r requirements/mysql.txt || true
   fi
   if mariadb_up "$venv" && "$venv/bin/python" -c 'import MySQLdb' 2>/dev/null; then
-    echo "== Python $version: app tests on MariaDB (127.0.0.1:3306)"
-    BADGES_DB=mysql "$venv/bin/python" -m pytest -p no:cacheprovider tests/app || failures=$((failures + 1))
+    # The integration tests start their own celery workers and point them (and themselves) at
+    # Redis databases 5 and 6; they fail without Redis in CI and are skipped without it elsewhere.
+    port_up "$venv" 6379 || echo "!! Redis not reachable on 127.0.0.1:6379: the integration tests will be skipped"
+    echo "== Python $version: app, stand-in and integration tests on MariaDB (127.0.0.1:3306)"
+    BADGES_DB=mysql "$venv/bin/python" -m pytest -p no:cacheprovider tests/app tests/standin tests/integration \
+      || failures=$((failures + 1))
   elif ci; then
     echo "MariaDB on 127.0.0.1:3306 (and mysqlclient) are required in CI" >&2; failures=$((failures + 1))
   else

@@ -102,3 +102,11 @@ EMAIL_BACKEND = os.environ.get("BADGES_EMAIL_BACKEND", "django.core.mail.backend
 DEFAULT_FROM_EMAIL = "badges@stand-in-lms.invalid"
 PLATFORM_NAME = "Stand-in LMS"
 FORMS_URLFIELD_ASSUME_HTTPS = True
+
+# A shared cache, so that every process (web, celery workers) sees the same rule-index
+# version: set BADGES_CACHE_REDIS=redis://127.0.0.1:6379/1 when running real workers.
+if os.environ.get("BADGES_CACHE_REDIS"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": os.environ["BADGES_CACHE_REDIS"]}}
+# Redis redelivers an unacknowledged task (late acks) after this many seconds.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": float(os.environ.get("BADGES_CELERY_VISIBILITY_TIMEOUT", 3600))}

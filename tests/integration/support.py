@@ -1,0 +1,172 @@
+"""
+What the integration tests share: a real celery worker process, the Redis it
+shares with the test process, and waiting for outcomes with a deadline.
+
+The worker is started exactly as an operator starts the LMS's workers
+(``celery -A <app> worker --pool=prefork``), against the test database that
+pytest-django created on MariaDB, so a test sees what production would.
+"""
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+REDIS_HOST = os.environ.get("BADGES_IT_REDIS_HOST", "127.0.0.1")
+REDIS_PORT = int(os.environ.get("BADGES_IT_REDIS_PORT", "6379"))
+# Dedicated Redis databases (flushed by the tests): the broker's and the shared cache's.
+BROKER_DB = int(os.environ.get("BADGES_IT_BROKER_DB", "5"))
+CACHE_DB = BROKER_DB + 1
+BROKER_URL = f"redis://{REDIS_HOST}:{REDIS_PORT}/{BROKER_DB}"
+CACHE_URL = f"redis://{REDIS_HOST}:{REDIS_PORT}/{CACHE_DB}"
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+# Nothing but the tests' workers consumes this queue (OPENEDX_BADGES_CELERY_QUEUE).
+QUEUE = "openedx_badges_it"
+# Short enough for the crash test to wait for; long compared to any task here.
+VISIBILITY_TIMEOUT = 8
+DEADLINE = 30
+
+requires_mariadb = pytest.mark.skipif(
+    os.environ.get("BADGES_DB") != "mysql",
+    reason="integration tests need MariaDB, Redis and a celery worker: run them with BADGES_DB=mysql "
+           "(make test does where MariaDB runs)")
+
+
+def in_ci():
+    return os.environ.get("CI", "").lower() in ("true", "1")
+
+
+def unavailable(reason):
+    """A missing service fails the run in CI and skips it on a newcomer's machine."""
+    if in_ci():
+        pytest.fail(f"{reason} (required in CI)", pytrace=False)
+    pytest.skip(reason)
+
+
+def wait_for(predicate, what, timeout=DEADLINE, interval=0.1):
+    """Poll until ``predicate()`` is truthy; fail saying what never happened."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+        time.sleep(interval)
+
+
+def use_broker(app, url):
+    """
+    Point the sending side at ``url``. The app forgets its pools, so the next send
+    connects to ``url`` (kombu keeps one pool per URL, so switching back reuses it).
+    """
+    if app.conf.broker_url == url:
+        return
+    app.conf.broker_url = url
+    app._pool = None  # pylint: disable=protected-access
+    amqp = app.__dict__.get("amqp")
+    if amqp is not None:
+        amqp._producer_pool = None  # pylint: disable=protected-access
+
+
+def backlog(redis_client):
+    """Messages not yet finished: waiting in a queue, or delivered and not yet acknowledged."""
+    waiting = sum(redis_client.llen(key) for key in redis_client.scan_iter(match=f"{QUEUE}*", count=1000)
+                  if redis_client.type(key) == b"list")
+    return waiting + redis_client.hlen("unacked")
+
+
+def drain(redis_client, timeout=60):
+    """Wait until every message sent so far has been processed and acknowledged (quiet for 0.5 s)."""
+    def quiet():
+        if backlog(redis_client):
+            return False
+        time.sleep(0.5)
+        return backlog(redis_client) == 0
+    wait_for(quiet, "the workers to finish every queued task", timeout=timeout, interval=0.2)
+
+
+class Worker:
+    """One ``celery worker`` process (and its prefork children), logging to a file."""
+
+    def __init__(self, name, log_dir, db_name, queue=QUEUE, concurrency=2):
+        self.hostname = f"{name}@{socket.gethostname()}"
+        self.queue = queue
+        self.concurrency = concurrency
+        self.db_name = db_name
+        self.log_path = Path(log_dir) / f"{name}.log"
+        self.proc = None
+
+    def start(self, timeout=DEADLINE):
+        env = dict(os.environ,
+                   DJANGO_SETTINGS_MODULE="tests.integration.worker_settings",
+                   BADGES_DB="mysql", BADGES_MYSQL_DB=self.db_name,
+                   BADGES_CELERY_BROKER=BROKER_URL, BADGES_IT_CACHE=CACHE_URL,
+                   BADGES_IT_VISIBILITY_TIMEOUT=str(VISIBILITY_TIMEOUT),
+                   BADGES_EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+                   PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])))
+        command = [sys.executable, "-m", "celery", "-A", "lms_standin", "worker", "--pool=prefork",
+                   f"--concurrency={self.concurrency}", "-Q", self.queue, "-n", self.hostname,
+                   "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "info"]
+        with open(self.log_path, "ab") as log:
+            # its own process group, so a crash can be simulated by killing all of it at once
+            self.proc = subprocess.Popen(command, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                         stdin=subprocess.DEVNULL, start_new_session=True)
+        deadline = time.monotonic() + timeout
+        while f"{self.hostname} ready." not in self.log():
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                status = "exited" if self.proc.poll() is not None else "did not get ready"
+                self.kill()
+                pytest.fail(f"celery worker {self.hostname} {status}:\n{self.log()[-4000:]}", pytrace=False)
+            time.sleep(0.1)
+        return self
+
+    def log(self, since=0):
+        try:
+            return self.log_path.read_bytes()[since:].decode("utf-8", "replace")
+        except FileNotFoundError:
+            return ""
+
+    def mark(self):
+        """A position in the log: ``log(since=mark)`` is what was written after it."""
+        try:
+            return self.log_path.stat().st_size
+        except FileNotFoundError:
+            return 0
+
+    def succeeded(self, since=0, task="openedx_badges.evaluate_learner"):
+        return len(re.findall(rf"Task {re.escape(task)}\[[0-9a-f-]+\] succeeded", self.log(since)))
+
+    def problems(self, since=0):
+        """Log lines that mean a task or the worker went wrong."""
+        return [line for line in self.log(since).splitlines()
+                if "Traceback" in line or "ERROR/" in line or "CRITICAL/" in line or "Retry in" in line]
+
+    def stop(self, timeout=20):
+        """Warm shutdown (finish running tasks), then make sure nothing of it is left."""
+        if self.proc is None:
+            return
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                pass
+        self.kill()
+
+    def kill(self):
+        """SIGKILL the worker and its pool processes at once, as a crash or an OOM kill would."""
+        if self.proc is None:
+            return
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        self.proc.wait()
