@@ -109,4 +109,6 @@ if os.environ.get("BADGES_CACHE_REDIS"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                           "LOCATION": os.environ["BADGES_CACHE_REDIS"]}}
 # Redis redelivers an unacknowledged task (late acks) after this many seconds.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": float(os.environ.get("BADGES_CELERY_VISIBILITY_TIMEOUT", 3600))}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": float(os.environ.get("BADGES_CELERY_VISIBILITY_TIMEOUT", "3600")),
+}
