@@ -34,5 +34,15 @@ openapi: ## regenerate docs/openapi.yaml from the REST API
 	DJANGO_SETTINGS_MODULE=lms_standin.settings.test .venv/bin/python manage.py badges_openapi
 
 .PHONY: bench
-bench: ## run the benchmarks in bench/ (signing rate: straightforward vs fast path)
-	for f in bench/*.py; do echo "== $$f"; .venv/bin/python $$f || exit 1; done
+bench: ## run the benchmarks in bench/ (signing, bulk awards, receivers, wallet, public documents); BENCH_SCALE=1 for the full 100k run
+	@for f in bench/[!_]*.py; do echo "== $$f"; .venv/bin/python $$f || exit 1; done
+
+.PHONY: extract_translations compile_translations check_translations
+extract_translations: ## extract source strings into translations/*/en and update every translation (needs Babel)
+	.venv/bin/python scripts/i18n.py extract
+
+compile_translations: ## compile translations/ into the packages (.mo files and the block's JS catalogue)
+	.venv/bin/python scripts/i18n.py compile
+
+check_translations: ## fail if a compiled catalogue is out of date with translations/
+	.venv/bin/python scripts/i18n.py check

@@ -158,11 +158,25 @@ class BadgeXBlock(XBlock):
     def _render(self, template, context):
         return loader.render_django_template(f"templates/{template}", context, i18n_service=self._i18n_service())
 
+    def _js_catalogue(self):
+        """The compiled JS catalogue of the learner's language, if the block ships one."""
+        import importlib.resources  # pylint: disable=import-outside-toplevel
+
+        from django.utils import translation  # pylint: disable=import-outside-toplevel
+
+        language = (translation.get_language() or "en").split("-")[0].lower()
+        path = f"public/js/translations/{language}/text.js"
+        found = importlib.resources.files("badge_xblock").joinpath(path)
+        return path if found.is_file() else None
+
     def _fragment(self, html, js=None, js_class=None, init_args=None, css=("public/css/badge.css",)):
         frag = Fragment(html)
         for path in css:
             frag.add_css_url(self.runtime.local_resource_url(self, path))
         if js:
+            catalogue = self._js_catalogue()
+            if catalogue:
+                frag.add_javascript_url(self.runtime.local_resource_url(self, catalogue))
             frag.add_javascript_url(self.runtime.local_resource_url(self, "public/js/i18n.js"))
             frag.add_javascript_url(self.runtime.local_resource_url(self, js))
             frag.initialize_js(js_class, init_args or {})
