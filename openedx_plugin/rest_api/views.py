@@ -66,9 +66,9 @@ ERRORS = {
     "400": _("Invalid filter or body: the message names the field."),
     "401": _("Not authenticated (JWT)."),
     "403": _("Not authenticated (session), or the CSRF token is missing."),
-    "404": _("Not one of your awards."),
+    "404": _("Not one of your awards, or a page past the last one."),
 }
-READ_ERRORS = ("400", "401", "403")
+READ_ERRORS = ("400", "401", "403", "404")
 
 
 class Pagination(PageNumberPagination):
@@ -78,7 +78,7 @@ class Pagination(PageNumberPagination):
 
 
 def _query_parameter(name, description, enum=None, required=False):
-    schema = {"type": "string"}
+    schema = {"type": "string", "minLength": 1} if required else {"type": "string"}
     if enum:
         schema["enum"] = list(enum)
     return {"name": name, "required": required, "in": "query", "description": str(description), "schema": schema}
