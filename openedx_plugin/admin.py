@@ -58,8 +58,12 @@ def _clean_image(form):
     if upload:
         from .engine.images import sanitize_image  # pylint: disable=import-outside-toplevel
 
-        try:
-            sanitize_image(upload.read(), declared_type=_extension(upload.name))
+        from django.conf import settings  # pylint: disable=import-outside-toplevel
+
+        try:  # the same limits as issuing.set_image applies when the object is saved
+            sanitize_image(upload.read(), declared_type=_extension(upload.name),
+                           max_bytes=getattr(settings, "OPENEDX_BADGES_MAX_IMAGE_BYTES", 512 * 1024),
+                           max_pixels=getattr(settings, "OPENEDX_BADGES_MAX_IMAGE_PIXELS", 2048 * 2048))
         except ImageError as exc:
             raise ValidationError(str(exc)) from exc
         upload.seek(0)

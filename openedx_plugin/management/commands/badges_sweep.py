@@ -4,7 +4,8 @@ Queue (or run) the badge evaluations stored while the broker was down.
     python manage.py badges_sweep            # queue them (the broker is back)
     python manage.py badges_sweep --inline   # evaluate them here, without the broker
 
-Celery beat runs the same sweep every five minutes where the host runs beat.
+Celery beat runs the same sweep every five minutes where the host runs beat. The command
+also re-queues backpack pushes left pending (beat's ``requeue_pushes`` does that elsewhere).
 """
 
 from django.core.management.base import BaseCommand
@@ -26,3 +27,9 @@ class Command(BaseCommand):
         left = PendingEvaluation.objects.count()
         self.stdout.write(f"{done} of {before} pending evaluations {'run' if options['inline'] else 'queued'}; "
                           f"{left} left.")
+        # Backpack pushes left pending while the broker was down: hosts without celery beat
+        # (Tutor) rely on this command for them too.
+        from ...backpacks import services  # pylint: disable=import-outside-toplevel
+
+        requeued = services.requeue_stale()
+        self.stdout.write(f"{requeued} stale backpack pushes queued again.")
