@@ -56,9 +56,9 @@ def _extension(filename):
 def _clean_image(form):
     upload = form.cleaned_data.get("image_upload")
     if upload:
-        from .engine.images import sanitize_image  # pylint: disable=import-outside-toplevel
-
         from django.conf import settings  # pylint: disable=import-outside-toplevel
+
+        from .engine.images import sanitize_image  # pylint: disable=import-outside-toplevel
 
         try:  # the same limits as issuing.set_image applies when the object is saved
             sanitize_image(upload.read(), declared_type=_extension(upload.name),

@@ -68,7 +68,10 @@ class OpenBadgesConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save  # pylint: disable=import-outside-toplevel
 
-        from . import rule_index  # pylint: disable=import-outside-toplevel
+        from . import caching, rule_index  # noqa: F401  pylint: disable=import-outside-toplevel,unused-import
+
+        # ``caching`` connects its invalidation receivers on import: every process that can
+        # edit issuers, badges or keys (Studio too) must have them.
         from .models import BadgeClass, BadgeRule  # pylint: disable=import-outside-toplevel
 
         def invalidate(**kwargs):

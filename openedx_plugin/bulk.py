@@ -9,11 +9,13 @@ import csv
 import io
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils import timezone
 
-from . import awarding, issuing
+from . import awarding, bulk_issue, issuing
 
 MAX_ROWS = 100_000
 
@@ -58,8 +60,14 @@ def _find_users(identifiers):
     return found
 
 
+def stream_threshold():
+    return int(getattr(settings, "OPENEDX_BADGES_BULK_STREAM_THRESHOLD", 200))
+
+
 def bulk_award(badge_class, identifiers, *, staff_user, reason, dry_run=True):
     """Award ``badge_class`` to each listed learner (or, with ``dry_run``, say what would happen)."""
+    if not dry_run and len(identifiers) >= stream_threshold():
+        return _bulk_award_streaming(badge_class, identifiers, staff_user=staff_user, reason=reason)
     users = _find_users(identifiers)
     report = []
     for line, value in identifiers:
@@ -77,4 +85,31 @@ def bulk_award(badge_class, identifiers, *, staff_user, reason, dry_run=True):
         award, created = awarding.manual_award(badge_class, user, staff_user=staff_user, reason=reason)
         report.append(BulkRow(line, value, "awarded" if created else "already holds it", user.username,
                               str(award.uuid)))
+    return report
+
+
+def _bulk_award_streaming(badge_class, identifiers, *, staff_user, reason):
+    """
+    Many learners: ``bulk_issue.award_many`` (batched writes, keys decrypted once), with
+    the same report and the same provenance as one staff award per learner.
+    """
+    users = _find_users(identifiers)
+    wanted = list({user.pk: user for user in users.values()}.values())
+    outcome = {}
+
+    def on_result(user, status, award):
+        outcome[user.pk] = (status, str(award.uuid) if award is not None else "")
+
+    provenance = {"source": "staff", "by": getattr(staff_user, "username", str(staff_user)), "reason": reason,
+                  "time": timezone.now().isoformat(), "bulk": True}
+    bulk_issue.award_many(badge_class, wanted, provenance=provenance,
+                          on_result=on_result)
+    report = []
+    for line, value in identifiers:
+        user = users.get(value) or users.get(value.lower())
+        if user is None:
+            report.append(BulkRow(line, value, "not found"))
+            continue
+        status, award_uuid = outcome.get(user.pk, ("already holds it", ""))
+        report.append(BulkRow(line, value, status, user.username, award_uuid))
     return report

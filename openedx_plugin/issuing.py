@@ -8,6 +8,7 @@ signs, and the documents a verifier sees are the ones this module stored.
 
 import logging
 import secrets
+import uuid
 from datetime import UTC, timedelta
 
 from django.conf import settings
@@ -272,47 +273,84 @@ def _create_award(badge_class, user, sequence, *, email, evidence, result, prove
     return award
 
 
-def _sign_documents(award, email):
-    """Build and sign the 3.0 credential and the 2.0 assertions of an award."""
+class SigningContext:
+    """
+    What signing an award of one badge class needs, looked up and decrypted once.
+
+    ``_sign_documents`` builds one per award; batches (``bulk_issue``) build one per
+    run, so the private keys are decrypted once, not once per award.
+    """
+
+    def __init__(self, badge_class):
+        issuer = badge_class.issuer
+        self.ed_key = keystore.active_key(issuer, SigningKey.ED25519)
+        self.rsa_key = keystore.active_key(issuer, SigningKey.RSA)
+        self.ed_private = keystore.load_private_key(self.ed_key)
+        self.rsa_private = keystore.load_private_key(self.rsa_key)
+        self.verification_method = public_urls.verification_method(issuer, self.ed_key)
+        self.rsa_key_url = public_urls.key_url(issuer, self.rsa_key)
+        self.profile = issuer_profile_ob3(issuer)
+        self.achievement = achievement_ob3(badge_class)
+        self.badge_class_url = public_urls.badge_class_url(badge_class)
+        self.badge_image_url = public_urls.badge_image_url(badge_class)
+        # URL patterns reversed once (a placeholder UUID, then str.replace), not per award
+        probe = Award(uuid=self._PROBE, badge_class=badge_class)
+        self._credential = public_urls.credential_url(probe)
+        self._assertion = public_urls.assertion_url(probe)
+        self._status_lists = {}
+
+    _PROBE = uuid.UUID("00000000-0000-4000-8000-0000000b0b0b")
+
+    def credential_url(self, award):
+        return self._credential.replace(str(self._PROBE), str(award.uuid))
+
+    def assertion_url(self, award):
+        return self._assertion.replace(str(self._PROBE), str(award.uuid))
+
+    def status_list_url(self, status_list):
+        url = self._status_lists.get(status_list.pk)
+        if url is None:
+            url = self._status_lists[status_list.pk] = public_urls.status_list_url(status_list)
+        return url
+
+
+def _sign_documents(award, email, signing=None):
+    """Build and sign the 3.0 credential and the 2.0 assertions of an award (``signing``: preloaded keys)."""
     badge_class = award.badge_class
-    issuer = badge_class.issuer
-    ed_key = keystore.active_key(issuer, SigningKey.ED25519)
-    rsa_key = keystore.active_key(issuer, SigningKey.RSA)
+    ctx = signing or SigningContext(badge_class)
 
     identity = ob3.hashed_email_identity(email, award.recipient_salt)
     award.recipient_identity = identity["identityHash"]
     credential = ob3.build_credential(
-        public_urls.credential_url(award), issuer_profile_ob3(issuer), achievement_ob3(badge_class),
+        ctx.credential_url(award), ctx.profile, ctx.achievement,
         recipient_identity=identity,
         valid_from=iso(award.issued_on), awarded_date=iso(award.issued_on),
         valid_until=iso(award.valid_until) if award.valid_until else None,
         name=badge_class.name, description=badge_class.description,
-        image=public_urls.badge_image_url(badge_class),
+        image=ctx.badge_image_url,
         evidence=[_ob3_evidence(item) for item in award.evidence],
         results=award.result or (),
-        credential_status=statuslist.status_entry(public_urls.status_list_url(award.status_list),
+        credential_status=statuslist.status_entry(ctx.status_list_url(award.status_list),
                                                   award.status_index),
     )
     from .engine import fastsign  # byte-identical to dataintegrity.sign, which it falls back to
 
-    award.ob3_credential = fastsign.sign(
-        credential, keystore.load_private_key(ed_key), public_urls.verification_method(issuer, ed_key),
-        created=iso(award.issued_on),
-    )
+    award.ob3_credential = fastsign.sign(credential, ctx.ed_private, ctx.verification_method,
+                                         created=iso(award.issued_on))
 
     recipient = ob2.hashed_email_recipient(email, award.recipient_salt)
     common = {
-        "image": public_urls.badge_image_url(badge_class),
+        "image": ctx.badge_image_url,
         "evidence": [_ob2_evidence(item) for item in award.evidence] or None,
         "expires": iso(award.valid_until) if award.valid_until else None,
     }
     award.ob2_assertion = ob2.build_assertion(
-        public_urls.assertion_url(award), recipient, public_urls.badge_class_url(badge_class),
+        ctx.assertion_url(award), recipient, ctx.badge_class_url,
         iso(award.issued_on), verification={"type": "hosted"}, **common)
     award.ob2_signed_assertion = ob2.build_assertion(
-        f"urn:uuid:{award.uuid}", recipient, public_urls.badge_class_url(badge_class), iso(award.issued_on),
-        verification={"type": "signed", "creator": public_urls.key_url(issuer, rsa_key)}, **common)
-    award.ob2_jws = ob2.sign_assertion(award.ob2_signed_assertion, keystore.load_private_key(rsa_key))
+        f"urn:uuid:{award.uuid}", recipient, ctx.badge_class_url, iso(award.issued_on),
+        verification={"type": "signed", "creator": ctx.rsa_key_url}, **common)
+    award.ob2_jws = ob2.sign_assertion(award.ob2_signed_assertion, ctx.rsa_private)
 
 
 def _ob3_evidence(item):
@@ -338,6 +376,7 @@ def revoke_award(award, reason):
     award.revoked, award.revoked_at, award.revocation_reason = True, now, reason[:255]
     award.save(update_fields=["revoked", "revoked_at", "revocation_reason"])
     _set_status_bit(award, True)
+    _invalidate_award_caches(award)
     return award
 
 
@@ -350,7 +389,16 @@ def reinstate_award(award):
     award.revoked, award.revoked_at, award.revocation_reason = False, None, ""
     award.save(update_fields=["revoked", "revoked_at", "revocation_reason"])
     _set_status_bit(award, False)
+    _invalidate_award_caches(award)
     return award
+
+
+def _invalidate_award_caches(award):
+    """Cached public documents of the award, its status list and the revocation list: now and after commit."""
+    from . import caching  # pylint: disable=import-outside-toplevel
+
+    caching.invalidate_award(award)
+    transaction.on_commit(lambda: caching.invalidate_award(award))
 
 
 def _set_status_bit(award, value):

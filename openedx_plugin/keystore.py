@@ -88,4 +88,9 @@ def rotate(issuer, kind):
     if kind == SigningKey.ED25519 and issuer.identity == "did:key":
         raise KeyStoreError("A did:key issuer cannot rotate its key: its identity is the key.")
     issuer.keys.filter(kind=kind, active=True).update(active=False, retired=timezone.now())
-    return create_key(issuer, kind)
+    key = create_key(issuer, kind)
+    from . import caching  # pylint: disable=import-outside-toplevel
+
+    caching.invalidate_issuer(issuer)
+    transaction.on_commit(lambda: caching.invalidate_issuer(issuer))
+    return key

@@ -8,24 +8,33 @@ saved or deleted anywhere) or the token is missing.
 """
 
 import threading
+import time
 import uuid
 from collections import defaultdict
 
 from django.core.cache import cache
 
 VERSION_KEY = "openedx_badges:rule_index:version"
+# How long a process trusts its index before asking the shared cache again: with a
+# networked cache (Redis, memcached) that round trip would cost more than the receiver.
+RECHECK_SECONDS = 1.0
 _lock = threading.Lock()
-_state = {"version": None, "courses": {}, "by_badge": {}}
+_state = {"version": None, "courses": {}, "by_badge": {}, "checked": 0.0}
 
 
 def invalidate():
-    """Make every process rebuild its index on its next look-up."""
+    """Make every process rebuild its index: this one now, the others within RECHECK_SECONDS."""
     cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    _state["checked"] = 0.0
 
 
 def _current():
+    now = time.monotonic()
+    if _state["version"] is not None and now - _state["checked"] < RECHECK_SECONDS:
+        return _state
     version = cache.get(VERSION_KEY)
     if version is not None and version == _state["version"]:
+        _state["checked"] = now
         return _state
     with _lock:
         if version is None:
@@ -54,7 +63,7 @@ def _load(version):
                 courses[course][interest].add(rule_id)
         for badge_uuid in rules.referenced_badges(condition):
             by_badge[badge_uuid].add(rule_id)
-    _state.update(version=version,
+    _state.update(version=version, checked=time.monotonic(),
                   courses={course: {k: frozenset(v) for k, v in kinds.items()} for course, kinds in courses.items()},
                   by_badge={k: frozenset(v) for k, v in by_badge.items()})
 
@@ -74,3 +83,8 @@ def rules_for_course(course_key):
 def rules_for_badge(badge_uuid):
     """Ids of the enabled rules (pathways) that count this badge."""
     return _current()["by_badge"].get(str(badge_uuid), frozenset())
+
+
+def forget():
+    """Drop this process's copy (tests, and hosts that roll back rule changes)."""
+    _state.update(version=None, checked=0.0)

@@ -50,5 +50,8 @@ def _fresh_rule_index():
     """Each test starts from a cold index: a rolled-back test must not leave its rules cached."""
     from django.core.cache import cache
 
+    from openedx_plugin import rule_index
+
     cache.clear()
+    rule_index.forget()
     yield

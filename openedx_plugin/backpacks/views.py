@@ -20,6 +20,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from ..models import Award, BackpackConnection, BackpackProvider, PushAttempt
+from ..ratelimit import ratelimit
 from . import http, services
 from .didauth import PresentationError
 from .providers import for_provider
@@ -106,6 +107,7 @@ def auto_push(request, provider_id):
 
 
 @login_required
+@ratelimit("push", key="user", methods=("POST",))
 def push(request, provider_id, award_uuid):
     """GET: confirm (so the wallet can link here); POST: send the learner's award."""
     provider = _provider(provider_id)
@@ -126,6 +128,7 @@ def push(request, provider_id, award_uuid):
 
 @login_required
 @require_POST
+@ratelimit("push", key="user")
 def retry(request, attempt_id):
     attempt = get_object_or_404(PushAttempt, pk=attempt_id, award__user=request.user)
     services.retry_push(attempt)

@@ -75,6 +75,24 @@ def plugin_settings(settings):
         # (client_name, client_uri, logo_uri, tos_uri, policy_uri); empty values: PLATFORM_NAME and
         # the public base URL with /favicon.ico, /tos and /privacy.
         "OPENEDX_BADGES_OB3_CLIENT": {},
+        # --- Bulk awards, caching and rate limits (docs/performance.md) ---
+        # Learners per batch of a bulk award (bulk_issue.award_many, badges_bulk_award): one
+        # holders query, one locked status-list update and one bulk insert per batch.
+        "OPENEDX_BADGES_BULK_BATCH_SIZE": 500,
+        # A staff bulk award (admin, badges_award --csv) of at least this many learners goes
+        # through the batched path; smaller ones award one learner at a time.
+        "OPENEDX_BADGES_BULK_STREAM_THRESHOLD": 200,
+        # Seconds a serialized public document (did.json, issuer, key, badge class, status list,
+        # revocation list, hosted assertion, credential) stays in Django's cache; entries are
+        # invalidated when they change (versioned keys), so this only bounds memory. 0: no caching.
+        "OPENEDX_BADGES_PUBLIC_CACHE_SECONDS": 3600,
+        # Seconds the verification page may reuse a verification result (never past the
+        # credential's expiry; invalidated on revocation, key rotation and edits). 0: verify every time.
+        "OPENEDX_BADGES_VERIFY_CACHE_SECONDS": 300,
+        # Fixed-window rate limits: "verify" per client address on the public verification page,
+        # "push" per learner on sending a badge to a backpack (POST) and retrying; "N/s", "N/m"
+        # or "N/h"; None for no limit. Over the limit: 429 with Retry-After.
+        "OPENEDX_BADGES_RATE_LIMITS": {"verify": "120/m", "push": "10/m"},
     }
     for name, value in defaults.items():
         if not hasattr(settings, name):

@@ -13,8 +13,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
-from .. import baked, issuing, public_urls, verification
+from .. import baked, caching, issuing, public_urls, verification
 from ..models import Award, BadgeClass, Issuer, SigningKey, StatusList
+from ..ratelimit import ratelimit
 
 VC_MEDIA_TYPE = "application/vc"
 LD_JSON = "application/ld+json"
@@ -24,6 +25,26 @@ DID_JSON = "application/did+json"
 def _json(document, content_type, status=200, max_age=300):
     response = HttpResponse(json.dumps(document, ensure_ascii=False, indent=2), status=status,
                             content_type=f"{content_type}; charset=utf-8")
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Cache-Control"] = f"public, max-age={max_age}"
+    return response
+
+
+def _cached_json(request, name, namespaces, build, content_type, max_age=300):  # noqa: PLR0917
+    """
+    Serve a public document from the cache (``caching``), with an ETag; answer 304 to a
+    matching If-None-Match. ``build`` returns ``(document, status)`` or raises Http404.
+    """
+    def make():
+        document, status = build()
+        return caching.make(document, status)
+
+    cached = caching.document(name, namespaces, make)
+    if cached.status == 200 and cached.etag in request.headers.get("If-None-Match", ""):
+        response = HttpResponse(status=304)
+    else:
+        response = HttpResponse(cached.body, status=cached.status, content_type=f"{content_type}; charset=utf-8")
+    response["ETag"] = cached.etag
     response["Access-Control-Allow-Origin"] = "*"
     response["Cache-Control"] = f"public, max-age={max_age}"
     return response
@@ -41,21 +62,29 @@ def _image(data, mime):
 
 @require_safe
 def did_document_default(request):
-    issuer = Issuer.objects.filter(is_default=True, identity="did:web").first()
-    if issuer is None:
-        raise Http404("No default did:web issuer.")
-    return _json(issuing.did_document(issuer), DID_JSON)
+    def build():
+        issuer = Issuer.objects.filter(is_default=True, identity="did:web").first()
+        if issuer is None:
+            raise Http404("No default did:web issuer.")
+        return issuing.did_document(issuer), 200
+
+    return _cached_json(request, "did-default", ["issuers"], build, DID_JSON)
 
 
 @require_safe
 def did_document(request, issuer_uuid):
-    issuer = get_object_or_404(Issuer, uuid=issuer_uuid, identity="did:web")
-    return _json(issuing.did_document(issuer), DID_JSON)
+    def build():
+        return issuing.did_document(get_object_or_404(Issuer, uuid=issuer_uuid, identity="did:web")), 200
+
+    return _cached_json(request, f"did:{issuer_uuid}", [f"issuer:{issuer_uuid}"], build, DID_JSON)
 
 
 @require_safe
 def issuer(request, issuer_uuid):
-    return _json(issuing.issuer_ob2(get_object_or_404(Issuer, uuid=issuer_uuid)), LD_JSON)
+    def build():
+        return issuing.issuer_ob2(get_object_or_404(Issuer, uuid=issuer_uuid)), 200
+
+    return _cached_json(request, f"issuer:{issuer_uuid}", [f"issuer:{issuer_uuid}"], build, LD_JSON)
 
 
 @require_safe
@@ -68,26 +97,38 @@ def issuer_image(request, issuer_uuid):
 
 @require_safe
 def key(request, issuer_uuid, key_id):
-    signing_key = get_object_or_404(SigningKey, issuer__uuid=issuer_uuid, key_id=key_id, kind=SigningKey.RSA)
-    return _json(issuing.key_ob2(signing_key.issuer, signing_key), LD_JSON)
+    def build():
+        signing_key = get_object_or_404(SigningKey, issuer__uuid=issuer_uuid, key_id=key_id, kind=SigningKey.RSA)
+        return issuing.key_ob2(signing_key.issuer, signing_key), 200
+
+    return _cached_json(request, f"key:{issuer_uuid}:{key_id}", [f"issuer:{issuer_uuid}"], build, LD_JSON)
 
 
 @require_safe
 def revocation_list(request, issuer_uuid):
-    found = get_object_or_404(Issuer, uuid=issuer_uuid)
-    return _json(issuing.revocation_list_ob2(found), LD_JSON, max_age=60)
+    def build():
+        return issuing.revocation_list_ob2(get_object_or_404(Issuer, uuid=issuer_uuid)), 200
+
+    return _cached_json(request, f"revocations:{issuer_uuid}",
+                        [f"issuer:{issuer_uuid}", f"revocations:{issuer_uuid}"], build, LD_JSON, max_age=60)
 
 
 @require_safe
 def status_list(request, list_uuid):
-    found = get_object_or_404(StatusList.objects.select_related("issuer"), uuid=list_uuid)
-    return _json(issuing.status_list_credential(found), VC_MEDIA_TYPE, max_age=60)
+    def build():
+        found = get_object_or_404(StatusList.objects.select_related("issuer"), uuid=list_uuid)
+        return issuing.status_list_credential(found), 200
+
+    return _cached_json(request, f"status:{list_uuid}", [f"status:{list_uuid}"], build, VC_MEDIA_TYPE, max_age=60)
 
 
 @require_safe
 def badge_class(request, badge_uuid):
-    found = get_object_or_404(BadgeClass.objects.select_related("issuer"), uuid=badge_uuid)
-    return _json(issuing.badge_class_ob2(found), LD_JSON)
+    def build():
+        found = get_object_or_404(BadgeClass.objects.select_related("issuer"), uuid=badge_uuid)
+        return issuing.badge_class_ob2(found), 200
+
+    return _cached_json(request, f"badge:{badge_uuid}", [f"badge:{badge_uuid}", "issuers"], build, LD_JSON)
 
 
 @require_safe
@@ -104,13 +145,19 @@ def _award(award_uuid):
 @require_safe
 def assertion(request, award_uuid):
     """The hosted 2.0 assertion; a revoked one answers 410 Gone with ``revoked: true``."""
-    found = _award(award_uuid)
-    return _json(issuing.hosted_assertion(found), LD_JSON, status=410 if found.revoked else 200, max_age=60)
+    def build():
+        found = _award(award_uuid)
+        return issuing.hosted_assertion(found), 410 if found.revoked else 200
+
+    return _cached_json(request, f"assertion:{award_uuid}", [f"award:{award_uuid}"], build, LD_JSON, max_age=60)
 
 
 @require_safe
 def credential(request, award_uuid):
-    return _json(_award(award_uuid).ob3_credential, VC_MEDIA_TYPE)
+    def build():
+        return _award(award_uuid).ob3_credential, 200
+
+    return _cached_json(request, f"credential:{award_uuid}", [f"award:{award_uuid}"], build, VC_MEDIA_TYPE)
 
 
 @require_safe
@@ -129,6 +176,7 @@ def recipient_name(user):
 
 
 @require_safe
+@ratelimit("verify")
 def verify_page(request, award_uuid):
     """A human-readable page with a verification result computed here, now."""
     found = get_object_or_404(Award.objects.select_related("badge_class__issuer", "user"), uuid=award_uuid)
@@ -136,7 +184,7 @@ def verify_page(request, award_uuid):
     if not found.public and not is_owner:
         # The same answer as for an unknown award: a private badge's existence is not disclosed.
         raise Http404("No such badge.")
-    result = verification.verify_award(found)
+    result = caching.verification(found, lambda: verification.verify_award(found))
     context = {
         "award": found,
         "recipient_name": recipient_name(found.user) if found.show_name and found.user else "",

@@ -106,9 +106,9 @@ def test_block_save_handler_refuses_with_a_message(world, kind):
 
 def test_odd_openedx_events_are_ignored_with_a_warning(world, caplog):
     """Real openedx-events signals, with data of the right attrs types but nonsense values."""
+    from opaque_keys.edx.keys import CourseKey
     from openedx_events.learning.data import CourseData, CoursePassingStatusData, UserData, UserPersonalData
     from openedx_events.learning.signals import COURSE_PASSING_STATUS_UPDATED
-    from opaque_keys.edx.keys import CourseKey
 
     from openedx_plugin.models import Award
 

@@ -1,0 +1,102 @@
+"""The learner's wallet page and the REST API's first page: queries and latency, 10 vs 1,000 badges.
+
+Two learners, one holding 10 badges and one 1,000 (one award per badge class; the 1,000
+rows are copies of a signed award, re-pointed at other badge classes: listing does not
+read the signatures). Each page is fetched through the Django test client, logged in;
+queries are counted on one request, latency is the p95 of ``--requests`` requests.
+
+    .venv/bin/python bench/wallet.py [--requests 60]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import _common  # noqa: E402
+
+
+def holder(name, count, issuer, template_award, first_index):
+    from django.contrib.auth import get_user_model
+
+    from openedx_plugin.models import Award, BadgeClass
+
+    user = get_user_model().objects.create_user(name, f"{name}@example.com", "x")
+    classes = BadgeClass.objects.bulk_create([
+        BadgeClass(issuer=issuer, name=f"Badge {name} {i}", description="A badge.", uuid=uuid.uuid4(),
+                   course_key=f"course-v1:Bench+C{i % 20}+2026", tags=["t"], achievement_type="Course",
+                   alignments=[{"type": ["Alignment"], "targetName": f"Skill {i % 7}",
+                                "targetUrl": f"https://skills.example/{i % 7}"}])
+        for i in range(count)])
+    fields = {f.attname: getattr(template_award, f.attname) for f in Award._meta.concrete_fields
+              if f.attname not in ("id", "uuid", "badge_class_id", "user_id", "status_index", "created")}
+    Award.objects.bulk_create([Award(**fields, uuid=uuid.uuid4(), badge_class=bc, user=user,
+                                     status_index=first_index + i) for i, bc in enumerate(classes)])
+    return user
+
+
+def measure(client, url, requests):
+    from django.db import connection
+
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    seen = []
+
+    def count(execute, sql, params, many, context):
+        seen.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        client.get(url)
+    times = []
+    for _ in range(requests):
+        t0 = time.perf_counter()
+        client.get(url)
+        times.append(time.perf_counter() - t0)
+    times.sort()
+    return len(seen), times[min(len(times) - 1, int(len(times) * 0.95))] * 1000
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=60)
+    args = parser.parse_args()
+    label = _common.setup_django("wallet")
+    try:
+        from django.test import Client
+
+        from openedx_plugin import issuing
+
+        issuer, badge = _common.make_issuer_and_badge()
+        from django.contrib.auth import get_user_model
+
+        seed_user = get_user_model().objects.create_user("seed", "seed@example.com", "x")
+        template, _ = issuing.award_badge(badge, seed_user)
+        small = holder("few", 10, issuer, template, 1000)
+        large = holder("many", 1000, issuer, template, 2000)
+        print(f"wallet: machine {_common.machine()}; database {label}; Django test client, p95 of "
+              f"{args.requests} requests")
+        print(_common.HEADER)
+        for title, url in (("wallet page", "/badges/wallet/"), ("API awards, first page", "/badges/api/v1/awards/")):
+            results = {}
+            for name, user in (("10", small), ("1000", large)):
+                client = Client()
+                client.force_login(user)
+                results[name] = measure(client, url, args.requests)
+            (q10, p10), (q1000, p1000) = results["10"], results["1000"]
+            _common.row(f"(e) {title}, 1,000 badges: queries", q1000, q10, q1000 / q10 if q10 else "-",
+                        "<= 10, = 10 badges", q1000 <= 10 and q1000 == q10)
+            _common.row(f"(e) {title}, 1,000 badges: p95 (ms)", p1000, p10, p1000 / p10, "< 100 ms", p1000 < 100)
+        print("    baseline column: the same page for a learner with 10 badges")
+    finally:
+        _common.cleanup()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

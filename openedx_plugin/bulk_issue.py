@@ -1,0 +1,234 @@
+"""
+Award one badge class to many learners: streamed, batched, signed with keys decrypted once.
+
+``award_many`` walks the learners in primary-key order, ``batch_size`` at a time
+(keyset pagination: never more than one batch of users in memory, and no server-side
+cursor held across the writes). For each batch it
+
+1. finds the learners' existing awards of the badge in one query, and skips those who
+   hold it (earned, unexpired, not revoked); an expired or revoked award is followed by
+   a new one with the next sequence, as a staff award is;
+2. in one transaction: reserves the batch's status-list slots with one locked update
+   (``StatusList.next_index += n``, spilling into a new list when one fills), builds and
+   signs every award in memory (``issuing._sign_documents`` with a ``SigningContext``
+   made once per run: the fast 3.0 signer and the RS256 JWS of the signed 2.0
+   assertion), and writes them with one ``bulk_create``;
+3. after commit, emits BADGE_AWARDED per award and, if asked (``notify``), emails the
+   learner; automatic backpack pushes are queued when a pushing provider is enabled.
+
+Exactly once: the unique constraint (badge class, user, sequence) still decides. If a
+batch's insert hits it (an award made concurrently for one of its learners), the batch
+is rolled back as a whole, slots included, and each of its learners goes through
+``issuing.award_badge``, which returns the concurrent award unchanged.
+"""
+
+import logging
+import secrets
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from . import events, issuing, notifications
+from .models import Award, StatusList
+
+log = logging.getLogger(__name__)
+DEFAULT_BATCH_SIZE = 500
+
+
+@dataclass
+class BulkResult:
+    awarded: int = 0
+    already: int = 0
+    refused: int = 0
+    batches: int = 0
+    fallback_batches: int = 0
+    seconds: dict = field(default_factory=lambda: {"select": 0.0, "slots": 0.0, "sign": 0.0, "write": 0.0})
+
+
+def batch_size_setting():
+    return int(getattr(settings, "OPENEDX_BADGES_BULK_BATCH_SIZE", DEFAULT_BATCH_SIZE))
+
+
+def iter_batches(queryset, batch_size):
+    """
+    Lists of at most ``batch_size`` objects of ``queryset``, by ascending pk (keyset pagination).
+    A list of users already in memory (a staff CSV) is simply cut into batches.
+    """
+    if isinstance(queryset, (list, tuple)):
+        ordered = sorted(queryset, key=lambda obj: obj.pk)
+        for start in range(0, len(ordered), batch_size):
+            yield ordered[start:start + batch_size]
+        return
+    queryset = queryset.order_by("pk")
+    last = None
+    while True:
+        page = queryset if last is None else queryset.filter(pk__gt=last)
+        batch = list(page[:batch_size])
+        if not batch:
+            return
+        yield batch
+        last = batch[-1].pk
+        if len(batch) < batch_size:
+            return
+
+
+def allocate_slots(issuer, count):
+    """Reserve ``count`` status-list slots of the issuer, one locked update per list touched."""
+    size = getattr(settings, "OPENEDX_BADGES_STATUS_LIST_SIZE", 131072)
+    slots = []
+    while len(slots) < count:
+        status_list = (StatusList.objects.select_for_update()
+                       .filter(issuer=issuer, purpose="revocation", next_index__lt=size).order_by("id").first())
+        if status_list is None:
+            status_list = StatusList.objects.create(issuer=issuer, size=size, bits=bytes(size // 8))
+            status_list = StatusList.objects.select_for_update().get(pk=status_list.pk)
+        start = status_list.next_index
+        take = min(count - len(slots), status_list.size - start)
+        StatusList.objects.filter(pk=status_list.pk).update(next_index=start + take)
+        slots.extend((status_list, index) for index in range(start, start + take))
+    return slots
+
+
+def _existing(badge_class, user_ids, now):
+    """user id -> (latest sequence, holds it now) for the batch's learners, in one query."""
+    rows = (Award.objects.filter(badge_class=badge_class, user_id__in=user_ids)
+            .values("user_id").annotate(seq=Max("sequence")))
+    latest = {row["user_id"]: row["seq"] for row in rows}
+    if not latest:
+        return {}
+    held = set()
+    for user_id, seq, revoked, valid_until in (Award.objects.filter(badge_class=badge_class, user_id__in=list(latest))
+                                               .values_list("user_id", "sequence", "revoked", "valid_until")):
+        if seq == latest[user_id] and not revoked and (valid_until is None or valid_until > now):
+            held.add(user_id)
+    return {user_id: (seq, user_id in held) for user_id, seq in latest.items()}
+
+
+def award_many(badge_class, users, *, provenance, batch_size=None, notify=False, evidence=None,
+               on_result=None, allow_after_revocation=True):
+    """
+    Award ``badge_class`` to every user of ``users`` (a queryset, streamed; or a list); return a ``BulkResult``.
+
+    ``on_result(user, status, award)`` is called per learner with status "awarded",
+    "already holds it" or "refused". ``notify`` emails each new holder (off by default:
+    a bulk award of thousands should not send thousands of emails unless asked).
+    """
+    import time  # pylint: disable=import-outside-toplevel
+
+    batch_size = batch_size or batch_size_setting()
+    result = BulkResult()
+    signing = issuing.SigningContext(badge_class)  # keys decrypted once per run
+    issuer = badge_class.issuer
+    pushes = _pushing_providers()
+    for users_batch in iter_batches(users, batch_size):
+        result.batches += 1
+        t0 = time.perf_counter()
+        now = timezone.now().replace(microsecond=0)
+        existing = _existing(badge_class, [user.pk for user in users_batch], now)
+        todo = []
+        for user in users_batch:
+            seq, holds = existing.get(user.pk, (0, False))
+            if holds:
+                result.already += 1
+                _report(on_result, user, "already holds it", None)
+            elif seq and not allow_after_revocation and _was_revoked(badge_class, user, seq):
+                result.refused += 1
+                _report(on_result, user, "refused", None)
+            else:
+                todo.append((user, seq + 1))
+        result.seconds["select"] += time.perf_counter() - t0
+        if not todo:
+            continue
+        try:
+            with transaction.atomic():
+                made = _create_batch(badge_class, issuer, todo, now=now, provenance=provenance,
+                                     evidence=evidence or [], signing=signing, result=result)
+        except IntegrityError:
+            log.info("Bulk award of %s: a batch met a concurrent award; awarding its %d learners one by one.",
+                     badge_class.uuid, len(todo))
+            result.fallback_batches += 1
+            made = []
+            for user, _ in todo:
+                with transaction.atomic():
+                    award, created = issuing.award_badge(badge_class, user, evidence=evidence or [],
+                                                         provenance=provenance, after_revocation=True)
+                if created:
+                    made.append(award)
+                else:
+                    result.already += 1
+                    _report(on_result, user, "already holds it", award)
+        for award in made:
+            result.awarded += 1
+            _report(on_result, award.user, "awarded", award)
+        _announce(made, notify, pushes)
+    return result
+
+
+def _create_batch(badge_class, issuer, todo, *, now, provenance, evidence, signing, result):
+    import time  # pylint: disable=import-outside-toplevel
+
+    t0 = time.perf_counter()
+    slots = allocate_slots(issuer, len(todo))
+    t1 = time.perf_counter()
+    valid_until = now + timedelta(days=badge_class.validity_days) if badge_class.validity_days else None
+    awards = []
+    for (user, sequence), (status_list, index) in zip(todo, slots, strict=True):
+        award = Award(badge_class=badge_class, user=user, sequence=sequence, recipient_identity="",
+                      recipient_salt=secrets.token_hex(16), issued_on=now, valid_until=valid_until,
+                      evidence=evidence, result=[], provenance=provenance,
+                      status_list=status_list, status_index=index)
+        issuing._sign_documents(award, user.email, signing)  # pylint: disable=protected-access
+        awards.append(award)
+    t2 = time.perf_counter()
+    Award.objects.bulk_create(awards)
+    result.seconds["slots"] += t1 - t0
+    result.seconds["sign"] += t2 - t1
+    result.seconds["write"] += time.perf_counter() - t2
+    return awards
+
+
+def _was_revoked(badge_class, user, sequence):
+    return Award.objects.filter(badge_class=badge_class, user=user, sequence=sequence, revoked=True).exists()
+
+
+def _report(on_result, user, status, award):
+    if on_result is not None:
+        on_result(user, status, award)
+
+
+def _pushing_providers():
+    try:
+        from .backpacks import services  # pylint: disable=import-outside-toplevel
+
+        return bool(getattr(settings, "OPENEDX_BADGES_AUTO_PUSH", True)) and bool(list(services.enabled_providers()))
+    except Exception:  # pylint: disable=broad-except
+        log.exception("Could not list the backpack providers; bulk awards will not be pushed automatically.")
+        return False
+
+
+def _announce(awards, notify, pushes):
+    """After commit, per award: the BADGE_AWARDED event; the email if asked; automatic pushes if any provider."""
+    if not awards:
+        return
+
+    def send():
+        for made in awards:
+            award = made
+            events.badge_awarded(award)
+            if notify:
+                try:
+                    notifications.notify_awarded(award)
+                except Exception:  # pylint: disable=broad-except
+                    log.exception("Could not email award %s.", award.uuid)
+            if pushes:
+                from . import awarding  # pylint: disable=import-outside-toplevel
+
+                if award.pk is None:  # backends without RETURNING on bulk_create
+                    award = Award.objects.get(uuid=award.uuid)
+                awarding._backpacks("queue_auto_pushes", award)  # pylint: disable=protected-access
+
+    transaction.on_commit(send)

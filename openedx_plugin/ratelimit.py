@@ -1,0 +1,88 @@
+"""
+A small fixed-window rate limiter on Django's cache.
+
+Each (scope, client) gets a counter per window; over the limit, the view answers
+429 Too Many Requests with ``Retry-After`` (seconds to the end of the window).
+Limits come from ``OPENEDX_BADGES_RATE_LIMITS``, e.g. ``{"verify": "120/m",
+"push": "10/m"}`` (``N/s``, ``N/m``, ``N/h``; ``None`` or a missing scope: no limit).
+The client is the request's ``REMOTE_ADDR`` (the LMS sets it from X-Forwarded-For
+behind its proxies) or, with ``key="user"``, the signed-in user.
+
+A fixed window lets through up to twice the limit across a window boundary;
+that is fine for what this protects (CPU spent verifying, calls to backpacks).
+"""
+
+import time
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+
+PERIODS = {"s": 1, "m": 60, "h": 3600}
+DEFAULTS = {"verify": "120/m", "push": "10/m"}
+
+
+def parse(rate):
+    """'120/m' -> (120, 60); None -> None."""
+    if not rate:
+        return None
+    count, _, period = str(rate).partition("/")
+    return int(count), PERIODS[(period or "m").strip()[0].lower()]
+
+
+def limit_for(scope):
+    limits = getattr(settings, "OPENEDX_BADGES_RATE_LIMITS", None)
+    if limits is None:
+        limits = DEFAULTS
+    return parse(limits.get(scope))
+
+
+def client_id(request, key):
+    if key == "user" and getattr(request, "user", None) is not None and request.user.is_authenticated:
+        return f"u{request.user.pk}"
+    return "ip" + (request.META.get("REMOTE_ADDR") or "unknown")
+
+
+def hit(scope, ident, now=None):
+    """Count one request; return seconds to wait (0: allowed)."""
+    rule = limit_for(scope)
+    if rule is None:
+        return 0
+    allowed, period = rule
+    now = time.time() if now is None else now
+    window = int(now // period)
+    key = f"openedx_badges:rl:{scope}:{ident}:{window}"
+    if cache.add(key, 1, timeout=period + 1):
+        count = 1
+    else:
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.add(key, 1, timeout=period + 1)
+            count = 1
+    if count <= allowed:
+        return 0
+    return max(1, int((window + 1) * period - now + 0.999))
+
+
+def too_many(retry_after):
+    response = HttpResponse("Too many requests; try again later.\n", status=429,
+                            content_type="text/plain; charset=utf-8")
+    response["Retry-After"] = str(retry_after)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def ratelimit(scope, key="ip", methods=None):
+    """Decorate a view: limit its requests (of ``methods``, default all) per client for ``scope``."""
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if methods is None or request.method in methods:
+                wait = hit(scope, client_id(request, key))
+                if wait:
+                    return too_many(wait)
+            return view(request, *args, **kwargs)
+        return wrapped
+    return decorator
