@@ -29,7 +29,7 @@ setup(
     description="Open Badges 3.0 and 2.0 for Open edX: a badge XBlock and a self-hosted issuing plugin.",
     long_description=read("README.md"),
     long_description_content_type="text/markdown",
-    license="AGPL-3.0",
+    license="AGPL-3.0-only",
     python_requires=">=3.11",
     packages=find_packages(include=["openedx_plugin", "openedx_plugin.*", "badge_xblock", "badge_xblock.*"]),
     include_package_data=True,
@@ -49,7 +49,6 @@ setup(
         "Framework :: Django :: 5.2",
         "Programming Language :: Python :: 3.11",
         "Programming Language :: Python :: 3.12",
-        "License :: OSI Approved :: GNU Affero General Public License v3",
     ],
     zip_safe=False,
 )
