@@ -68,3 +68,9 @@ def create_demo_course():
 
     build(OUTLINE, None)
     return course
+
+
+def demo_block(block_id):
+    """The demo course's block with this id (``q1``, ``v-badge``…), as tests and tools look it up."""
+    return CourseBlock.objects.select_related("course").get(course__course_key=COURSE_KEY,
+                                                             usage_key__endswith=f"+block@{block_id}")

@@ -115,10 +115,9 @@ def course(transactional_db):
 @pytest.fixture
 def block(course):
     """block("q1") -> the demo course's CourseBlock with that block id."""
-    from lms_standin.models import CourseBlock  # pylint: disable=import-outside-toplevel
+    from lms_standin.demo_course import demo_block  # pylint: disable=import-outside-toplevel
 
-    return lambda block_id: CourseBlock.objects.select_related("course").get(
-        course=course, usage_key__endswith=f"+block@{block_id}")
+    return demo_block
 
 
 @pytest.fixture
