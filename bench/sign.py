@@ -23,6 +23,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import cpu_model  # noqa: E402
 
 from openedx_plugin.engine import dataintegrity, fastsign, keys, ob3, statuslist  # noqa: E402
 
@@ -90,16 +93,6 @@ def cold_rate(docs, key, samples: int = 20) -> float:
         fastsign.sign(doc, key, VM, created=created)
         total += time.perf_counter() - t0
     return min(samples, len(docs)) / total
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def main() -> int:
