@@ -7,13 +7,15 @@ to repeat, because ``issuing.award_badge`` returns an existing award unchanged.
 """
 
 import logging
+from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from . import compat, events, issuing, notifications, public_urls, rule_index, rules
-from .models import BadgeRule
+from .models import Award, BadgeRule
 
 log = logging.getLogger(__name__)
 MAX_PATHWAY_STEPS = 50
@@ -68,16 +70,64 @@ def award_for_rule(rule, user, outcome, trigger):
     except issuing.AwardRefused as exc:
         log.info("Not awarding %s to user %s: %s", badge_class.uuid, user.id, exc)
         return None
-    if created:
+    if created or award.announced_at is None:  # a retry finishes what an interrupted run left
         announce(award)
     return award
 
 
 def announce(award):
     """After commit: the openedx-event, the learner's email, and pushes to backpacks."""
-    transaction.on_commit(lambda: events.badge_awarded(award))
-    transaction.on_commit(lambda: notifications.notify_awarded(award))
-    transaction.on_commit(lambda: _backpacks("queue_auto_pushes", award))
+    transaction.on_commit(lambda: deliver_announcements(award))
+
+
+# A worker that took on an award's follow-ups and died is replaced after this long.
+ANNOUNCE_LEASE = timedelta(minutes=10)
+
+
+def _claim(award, now):
+    lapsed = Q(announce_claimed_at__isnull=True) | Q(announce_claimed_at__lt=now - ANNOUNCE_LEASE)
+    return Award.objects.filter(lapsed, pk=award.pk, announced_at__isnull=True).update(announce_claimed_at=now)
+
+
+def deliver_announcements(award):
+    """
+    Send an award's follow-ups at least once, and normally once: whoever claims the
+    award sends them and records it. A database error on the way (a dropped
+    connection) releases the claim and is raised, so the task retries and sends
+    them; a crash leaves the claim to lapse for the sweeper. Pushes are idempotent;
+    an event or email may repeat only when the failure falls between them.
+    """
+    try:
+        if not _claim(award, timezone.now()):
+            return False
+        _backpacks("queue_auto_pushes", award)
+        events.badge_awarded(award)
+        notifications.notify_awarded(award)
+        Award.objects.filter(pk=award.pk).update(announced_at=timezone.now())
+        return True
+    except DatabaseError as exc:
+        log.warning("The follow-ups of award %s were interrupted (%s); they will be sent again.", award.pk, exc)
+        if not connection.in_atomic_block:  # a dead connection is replaced; never close a transaction
+            connection.close_if_unusable_or_obsolete()
+        try:
+            Award.objects.filter(pk=award.pk, announced_at__isnull=True).update(announce_claimed_at=None)
+        except DatabaseError:
+            pass  # the claim lapses after ANNOUNCE_LEASE
+        raise
+
+
+def sweep_announcements(limit=1000):
+    """Send the follow-ups of awards whose run was interrupted (older than the lease, never announced)."""
+    stale = timezone.now() - ANNOUNCE_LEASE
+    awards = (Award.objects.filter(announced_at__isnull=True, revoked=False, created__lt=stale)
+              .select_related("badge_class__issuer", "user").order_by("id")[:limit])
+    sent = 0
+    for award in awards:
+        try:
+            sent += bool(deliver_announcements(award))
+        except DatabaseError:
+            break  # the database is down again: the next sweep goes on
+    return sent
 
 
 def evaluate_learner(user_id, course_key, trigger, rule_ids=None):
@@ -94,6 +144,10 @@ def evaluate_learner(user_id, course_key, trigger, rule_ids=None):
     if rule_ids is None:
         rule_ids = rule_index.rules_for_course(course_key) if course_key else \
             set(BadgeRule.objects.filter(enabled=True).values_list("id", flat=True))
+    # follow-ups an interrupted run of this learner left unsent (this run may be its retry)
+    unsent = Award.objects.filter(user_id=user.id, announced_at__isnull=True, revoked=False)
+    for award in unsent.select_related("badge_class__issuer"):
+        announce(award)
     held = issuing.held_badge_uuids(user)
     pending = list(_load_rules(rule_ids))
     names = _block_names({leaf["course"] for rule in pending for leaf in rules.leaves(rule.condition)
@@ -120,6 +174,8 @@ def evaluate_learner(user_id, course_key, trigger, rule_ids=None):
 
 
 def _load_rules(rule_ids):
+    if not rule_ids:
+        return []
     return (BadgeRule.objects.filter(id__in=list(rule_ids), enabled=True, badge_class__active=True)
             .select_related("badge_class__issuer").order_by("id"))
 
@@ -157,6 +213,8 @@ def _backpacks(action, award):
         from .backpacks import services  # pylint: disable=import-outside-toplevel
 
         getattr(services, action)(award)
+    except DatabaseError:
+        raise  # the database, not the backpack: the caller retries
     except Exception:  # pylint: disable=broad-except
         log.exception("Backpack %s failed for award %s.", action, award.pk)
 

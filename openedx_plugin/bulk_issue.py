@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -180,7 +180,8 @@ def _create_batch(badge_class, issuer, todo, *, now, provenance, evidence, signi
         award = Award(badge_class=badge_class, user=user, sequence=sequence, recipient_identity="",
                       recipient_salt=secrets.token_hex(16), issued_on=now, valid_until=valid_until,
                       evidence=evidence, result=[], provenance=provenance,
-                      status_list=status_list, status_index=index)
+                      status_list=status_list, status_index=index,
+                      announce_claimed_at=now)  # this run sends the follow-ups (_announce)
         issuing._sign_documents(award, user.email, signing)  # pylint: disable=protected-access
         awards.append(award)
     t2 = time.perf_counter()
@@ -216,19 +217,31 @@ def _announce(awards, notify, pushes):
         return
 
     def send():
+        sent = []
         for made in awards:
             award = made
-            events.badge_awarded(award)
-            if notify:
-                try:
+            try:
+                events.badge_awarded(award)
+                if notify:
                     notifications.notify_awarded(award)
-                except Exception:  # pylint: disable=broad-except
-                    log.exception("Could not email award %s.", award.uuid)
-            if pushes:
-                from . import awarding  # pylint: disable=import-outside-toplevel
+                if pushes:
+                    from . import awarding  # pylint: disable=import-outside-toplevel
 
-                if award.pk is None:  # backends without RETURNING on bulk_create
-                    award = Award.objects.get(uuid=award.uuid)
-                awarding._backpacks("queue_auto_pushes", award)  # pylint: disable=protected-access
+                    if award.pk is None:  # backends without RETURNING on bulk_create
+                        award = Award.objects.get(uuid=award.uuid)
+                    awarding._backpacks("queue_auto_pushes", award)  # pylint: disable=protected-access
+            except DatabaseError as exc:
+                # left unannounced: the sweeper sends these follow-ups (awarding.sweep_announcements)
+                log.warning("Bulk award follow-ups stopped at award %s (%s); the sweeper will send the rest.",
+                            award.uuid, exc)
+                if not connection.in_atomic_block:  # a dead connection is replaced; never close a transaction
+                    connection.close_if_unusable_or_obsolete()
+                break
+            sent.append(award.uuid)
+        try:
+            now = timezone.now()
+            Award.objects.filter(uuid__in=sent).update(announced_at=now, announce_claimed_at=now)
+        except DatabaseError:
+            log.warning("Could not record the follow-ups of %d bulk awards; they may be sent again.", len(sent))
 
     transaction.on_commit(send)

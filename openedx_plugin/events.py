@@ -2,6 +2,7 @@
 
 import logging
 
+from django.db import DatabaseError
 from openedx_events.learning.data import BadgeData, BadgeTemplateData, UserData, UserPersonalData
 from openedx_events.learning.signals import BADGE_AWARDED, BADGE_REVOKED
 
@@ -30,6 +31,8 @@ def _send(signal, award):
         return
     try:
         signal.send_event(badge=_badge_data(award))
+    except DatabaseError:
+        raise  # reading the award failed, nothing was sent: the caller sends it again
     except Exception:  # pylint: disable=broad-except  (an event bus problem must not undo an award)
         log.exception("Could not emit %s for award %s", signal.event_type, award.uuid)
 

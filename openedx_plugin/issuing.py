@@ -8,6 +8,7 @@ signs, and the documents a verifier sees are the ones this module stored.
 
 import logging
 import secrets
+import time
 import uuid
 from datetime import UTC, timedelta
 
@@ -172,6 +173,7 @@ def _allocate_status_slot(issuer):
     if status_list is None:
         status_list = StatusList.objects.create(issuer=issuer, size=size, bits=bytes(size // 8))
         status_list = StatusList.objects.select_for_update().get(pk=status_list.pk)
+    status_list.issuer = issuer  # the caller's object: the list's URL needs it, without a query
     index = status_list.next_index
     StatusList.objects.filter(pk=status_list.pk).update(next_index=index + 1)
     return status_list, index
@@ -314,10 +316,38 @@ class SigningContext:
         return url
 
 
+# Per-process SigningContexts of recently awarded badge classes. A worker awarding a
+# cohort builds one a second, not one per award (two key queries, decryption, the
+# issuer profile and URL reversing: most of an award's cost). An edit of the badge
+# class or issuer changes the stamp; a key rotated in another process is picked up
+# within CONTEXT_TTL, and until then the retired key, still published, signs.
+_CONTEXTS = {}
+CONTEXT_TTL = 1.0
+
+
+def signing_context(badge_class):
+    issuer = badge_class.issuer
+    stamp = (badge_class.uuid, badge_class.modified, issuer.uuid, issuer.modified)
+    now = time.monotonic()
+    entry = _CONTEXTS.get(badge_class.pk)
+    if entry is not None and entry[1] == stamp and now - entry[0] < CONTEXT_TTL:
+        return entry[2]
+    if len(_CONTEXTS) > 256:
+        forget_signing_contexts()
+    context = SigningContext(badge_class)
+    _CONTEXTS[badge_class.pk] = (now, stamp, context)
+    return context
+
+
+def forget_signing_contexts():
+    """Called on key rotation, so this process signs with the new key at once."""
+    _CONTEXTS.clear()
+
+
 def _sign_documents(award, email, signing=None):
     """Build and sign the 3.0 credential and the 2.0 assertions of an award (``signing``: preloaded keys)."""
     badge_class = award.badge_class
-    ctx = signing or SigningContext(badge_class)
+    ctx = signing or signing_context(badge_class)
 
     identity = ob3.hashed_email_identity(email, award.recipient_salt)
     award.recipient_identity = identity["identityHash"]

@@ -7,6 +7,8 @@ encrypts, all decrypt, so they can rotate). Without them a key is derived from
 """
 
 import base64
+import hashlib
+from collections import OrderedDict
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes, serialization
@@ -68,12 +70,39 @@ def create_key(issuer, kind):
                                      private_key_encrypted=encrypt(secret))
 
 
+# Loaded keys by (row id, ciphertext digest, encryption keys). Loading an RSA key costs ~45 ms (its
+# consistency checks), more than everything else an award does; a stored key never
+# changes (rotation makes a new row), so each worker process loads it once.
+_LOADED = OrderedDict()
+_LOADED_MAX = 64
+
+
 def load_private_key(signing_key):
-    """The usable private key object of a stored key."""
-    secret = decrypt(signing_key.private_key_encrypted)
+    """The usable private key object of a stored key (decrypted once per process)."""
+    token = bytes(signing_key.private_key_encrypted)
+    # the configured encryption keys are part of the key: a process told to use other ones
+    # must fail to decrypt exactly as it would without the cache
+    configured = tuple(getattr(settings, "OPENEDX_BADGES_KEY_ENCRYPTION_KEYS", []) or [])
+    cache_key = (signing_key.pk, hashlib.sha256(token).digest(), configured, settings.SECRET_KEY)
+    key = _LOADED.get(cache_key) if signing_key.pk is not None else None
+    if key is not None:
+        _LOADED.move_to_end(cache_key)
+        return key
+    secret = decrypt(token)
     if signing_key.kind == SigningKey.ED25519:
-        return ed25519.Ed25519PrivateKey.from_private_bytes(secret)
-    return serialization.load_pem_private_key(secret, password=None)
+        key = ed25519.Ed25519PrivateKey.from_private_bytes(secret)
+    else:
+        key = serialization.load_pem_private_key(secret, password=None)
+    if signing_key.pk is not None:
+        _LOADED[cache_key] = key
+        while len(_LOADED) > _LOADED_MAX:
+            _LOADED.popitem(last=False)
+    return key
+
+
+def forget_loaded_keys():
+    """Drop the loaded keys (tests; a changed OPENEDX_BADGES_KEY_ENCRYPTION_KEYS)."""
+    _LOADED.clear()
 
 
 def active_key(issuer, kind):
@@ -89,8 +118,10 @@ def rotate(issuer, kind):
         raise KeyStoreError("A did:key issuer cannot rotate its key: its identity is the key.")
     issuer.keys.filter(kind=kind, active=True).update(active=False, retired=timezone.now())
     key = create_key(issuer, kind)
-    from . import caching  # pylint: disable=import-outside-toplevel
+    from . import caching, issuing  # pylint: disable=import-outside-toplevel
 
+    issuing.forget_signing_contexts()
+    transaction.on_commit(issuing.forget_signing_contexts)
     caching.invalidate_issuer(issuer)
     transaction.on_commit(lambda: caching.invalidate_issuer(issuer))
     return key

@@ -210,6 +210,13 @@ class Award(models.Model):
     show_name = models.BooleanField(default=False, help_text=_(
         "The learner's choice: show their name on the public verification page."))
     created = models.DateTimeField(auto_now_add=True)
+    # The follow-ups of an award (event, email, backpack pushes) run after its commit;
+    # these two make them an outbox: done once, redone if a crash or a dropped
+    # connection interrupted them (awarding.deliver_announcements, the sweeper).
+    announced_at = models.DateTimeField(null=True, blank=True, editable=False, db_index=True, help_text=_(
+        "When the award's event, email and backpack pushes were sent; empty until then."))
+    announce_claimed_at = models.DateTimeField(null=True, blank=True, editable=False, help_text=_(
+        "When a worker took on sending them; another may take over after a lease."))
 
     class Meta:
         app_label = "openedx_badges"

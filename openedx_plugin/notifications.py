@@ -13,6 +13,7 @@ import logging
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db import DatabaseError
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -33,6 +34,8 @@ def notify_awarded(award):
         if ace_email_configured():
             return _send_with_ace(award, user, language)
         return _send_with_django_mail(award, user, language)
+    except DatabaseError:
+        raise  # nothing was sent: the award's follow-ups are sent again (awarding.deliver_announcements)
     except Exception:  # pylint: disable=broad-except
         log.exception("Could not email award %s", getattr(award, "uuid", award))
         return False

@@ -8,7 +8,7 @@ so a worker killed mid-task or a message delivered twice never makes two awards.
 import logging
 from functools import partial
 
-from celery import shared_task
+from celery import Task, shared_task
 from django.conf import settings
 from django.db import DatabaseError, transaction
 
@@ -27,11 +27,27 @@ def _queue_options():
     return {"queue": queue} if queue else {}
 
 
+def publish(task, user_id, course_key, trigger):
+    """
+    Publish ``task`` for one learner, on the LMS's request path: as cheaply as celery
+    allows, then once more with kombu's reconnecting retry if the pooled connection
+    had gone stale. Raises if the broker is unreachable.
+
+    ``argsrepr``: celery would otherwise ``saferepr`` the arguments of every message
+    (for monitoring), a tenth of the cost of a publish.
+    """
+    args = [user_id, course_key, trigger]
+    options = dict(_queue_options(), argsrepr=f"[{user_id!r}, {course_key!r}, ...]", kwargsrepr="{}")
+    try:
+        task.apply_async(args=args, retry=False, **options)
+    except Exception:  # pylint: disable=broad-except  (kombu raises many kinds when the broker is down)
+        task.apply_async(args=args, retry=True, retry_policy=_RETRY_POLICY, **options)
+
+
 def enqueue(user_id, course_key, trigger):
     """Send the evaluation to the broker; if that fails, store it for the sweeper."""
     try:
-        evaluate_learner.apply_async(args=[user_id, course_key, trigger], retry=True, retry_policy=_RETRY_POLICY,
-                                     **_queue_options())
+        publish(evaluate_learner, user_id, course_key, trigger)
         return True
     except Exception as exc:  # pylint: disable=broad-except  (kombu raises many kinds when the broker is down)
         log.warning("Badge evaluation for user %s in %s could not be queued (%s); kept for the sweeper.",
@@ -42,14 +58,31 @@ def enqueue(user_id, course_key, trigger):
 
 
 def enqueue_on_commit(user_id, course_key, trigger):
-    transaction.on_commit(partial(enqueue, user_id, course_key, trigger))
+    """
+    Queue the evaluation when the transaction commits, once per learner and course.
+
+    One answer raises several signals (score, subsection, course grade, passing
+    status) in the same transaction, and each would queue the same evaluation; the
+    later ones are folded into the first (its trigger counts them). The pending
+    callbacks are Django's own list, so a rolled-back savepoint forgets its share.
+    """
+    key = (user_id, course_key)
+    connection = transaction.get_connection()
+    if connection.in_atomic_block:
+        for _savepoints, callback, *_ in getattr(connection, "run_on_commit", ()):
+            if getattr(callback, "badges_evaluation", None) == key:
+                folded = callback.args[2]
+                folded["coalesced"] = folded.get("coalesced", 1) + 1
+                return
+    callback = partial(enqueue, user_id, course_key, dict(trigger))
+    callback.badges_evaluation = key
+    transaction.on_commit(callback)
 
 
 def on_commit_certificate_revoked(user_id, course_key, trigger):
     def send():
         try:
-            certificate_revoked.apply_async(args=[user_id, course_key, trigger], retry=True,
-                                            retry_policy=_RETRY_POLICY, **_queue_options())
+            publish(certificate_revoked, user_id, course_key, trigger)
         except Exception as exc:  # pylint: disable=broad-except
             log.warning("Certificate revocation for user %s could not be queued (%s); kept.", user_id, exc)
             PendingEvaluation.objects.create(user_id=user_id, course_key=course_key,
@@ -58,9 +91,32 @@ def on_commit_certificate_revoked(user_id, course_key, trigger):
     transaction.on_commit(send)
 
 
-@shared_task(name="openedx_badges.evaluate_learner", bind=True, acks_late=True, reject_on_worker_lost=True,
+class EvaluationTask(Task):
+    """
+    Retried on database errors for about half an hour (20 retries, backoff capped at
+    5 minutes); if the database is still failing then, the evaluation is kept as a
+    PendingEvaluation when it can be written, for the sweeper, rather than dropped.
+    """
+
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        if not isinstance(exc, DatabaseError) or len(args) < 3:
+            return
+        user_id, course_key, trigger = args[:3]
+        trigger = trigger if isinstance(trigger, dict) else {}
+        event = "CERTIFICATE_REVOKED" if self.name == certificate_revoked.name else trigger.get("event", "")
+        try:
+            PendingEvaluation.objects.create(user_id=user_id, course_key=course_key or "",
+                                             trigger=dict(trigger, event=event), last_error=str(exc)[:1000])
+        except DatabaseError:
+            log.error("Badge evaluation for user %s in %s failed for good: %s", user_id, course_key, exc)
+
+
+# ignore_result: nobody reads these results; with a result backend configured (as the LMS
+# may), storing them, or subscribing to them at send time, would cost every event.
+@shared_task(name="openedx_badges.evaluate_learner", bind=True, base=EvaluationTask, acks_late=True,
+             reject_on_worker_lost=True, ignore_result=True,
              autoretry_for=(DatabaseError,), retry_backoff=2, retry_backoff_max=300, retry_jitter=True,
-             max_retries=8)
+             max_retries=20)
 def evaluate_learner(self, user_id, course_key, trigger):  # pylint: disable=unused-argument
     """Evaluate the rules of ``course_key`` (and the pathways they feed) for one learner."""
     from . import awarding  # pylint: disable=import-outside-toplevel
@@ -69,8 +125,10 @@ def evaluate_learner(self, user_id, course_key, trigger):  # pylint: disable=unu
     return [str(award.uuid) for award in awards]
 
 
-@shared_task(name="openedx_badges.certificate_revoked", bind=True, acks_late=True, reject_on_worker_lost=True,
-             autoretry_for=(DatabaseError,), retry_backoff=2, retry_jitter=True, max_retries=8)
+@shared_task(name="openedx_badges.certificate_revoked", bind=True, base=EvaluationTask, acks_late=True,
+             reject_on_worker_lost=True, ignore_result=True,
+             autoretry_for=(DatabaseError,), retry_backoff=2, retry_backoff_max=300, retry_jitter=True,
+             max_retries=20)
 def certificate_revoked(self, user_id, course_key, trigger):  # pylint: disable=unused-argument
     from . import awarding  # pylint: disable=import-outside-toplevel
 
@@ -79,8 +137,11 @@ def certificate_revoked(self, user_id, course_key, trigger):  # pylint: disable=
 
 @shared_task(name="openedx_badges.sweep_pending")
 def sweep_pending(limit=1000):
-    """Queue the evaluations stored while the broker was down (celery beat runs this)."""
-    return sweep(limit)
+    """Queue the evaluations stored while the broker was down (celery beat runs this), and
+    send the follow-ups of awards whose run was interrupted."""
+    from . import awarding  # pylint: disable=import-outside-toplevel
+
+    return {"queued": sweep(limit), "announced": awarding.sweep_announcements(limit)}
 
 
 def sweep(limit=1000, inline=False):

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -293,6 +293,8 @@ def queue_auto_pushes(award):
             elif provider.auto_push_default:
                 attempts.append(push(award, provider))
         return attempts
+    except DatabaseError:
+        raise  # not the push's fault: whoever sends the award's follow-ups sends them again
     except Exception:  # pylint: disable=broad-except  (a push must never cost the learner the award)
         log.exception("Could not queue the automatic pushes of award %s.", getattr(award, "pk", None))
         return []

@@ -25,6 +25,7 @@ def max_retries():
 
 
 @shared_task(name="openedx_badges.push_award", bind=True, acks_late=True, reject_on_worker_lost=True,
+             ignore_result=True,  # the PushAttempt row is the result the learner and operator see
              autoretry_for=(TransientError,), max_retries=None,
              retry_backoff=int(_setting("OPENEDX_BADGES_PUSH_RETRY_BACKOFF", 30)),
              retry_backoff_max=int(_setting("OPENEDX_BADGES_PUSH_RETRY_BACKOFF_MAX", 3600)),

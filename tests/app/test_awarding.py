@@ -258,3 +258,37 @@ def test_progress_for_the_block(platform, badge_class, learner):
     progress = awarding.progress(badge_class, learner)
     assert progress["state"] == "none" and not progress["met"]
     assert progress["items"][0].text == "7 of 10 points on Quiz 2, 8 needed."
+
+
+def test_signals_of_one_transaction_queue_one_evaluation(passed_rule, learner, django_capture_on_commit_callbacks):
+    """One answer raises several grade signals in one transaction: one evaluation is queued, not four."""
+    from django.db import transaction  # pylint: disable=import-outside-toplevel
+
+    with mock.patch.object(tasks.evaluate_learner, "apply_async") as apply_async:
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            for _ in range(3):
+                send_passing(learner)
+            with transaction.atomic():  # a savepoint inside the same transaction
+                send_passing(learner)
+        assert len(callbacks) == 1
+    [call] = apply_async.call_args_list
+    user_id, course_key, trigger = call.kwargs["args"]
+    assert (user_id, course_key) == (learner.id, COURSE)
+    assert trigger["event"] == "COURSE_PASSING_STATUS_UPDATED" and trigger["coalesced"] == 4
+
+
+def test_a_rolled_back_first_signal_does_not_swallow_the_next(passed_rule, learner,
+                                                             django_capture_on_commit_callbacks):
+    from django.db import transaction  # pylint: disable=import-outside-toplevel
+
+    with mock.patch.object(tasks.evaluate_learner, "apply_async") as apply_async:
+        with django_capture_on_commit_callbacks(execute=True):
+            try:
+                with transaction.atomic():
+                    send_passing(learner)
+                    raise RuntimeError("rolled back")
+            except RuntimeError:
+                pass
+            send_passing(learner)
+    assert apply_async.call_count == 1
+    assert "coalesced" not in apply_async.call_args.kwargs["args"][2]

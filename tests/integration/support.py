@@ -14,6 +14,7 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -170,3 +171,42 @@ class Worker:
         except (ProcessLookupError, PermissionError):
             pass
         self.proc.wait()
+
+
+@contextmanager
+def consumption_held(app, workers):
+    """
+    Stop ``workers`` taking messages from the tests' queue for the block, then let
+    all of them loose at once: what the block queues meets every process together.
+    """
+    hosts = [worker.hostname for worker in workers]
+    replies = app.control.cancel_consumer(QUEUE, destination=hosts, reply=True, timeout=5)
+    assert len(replies) == len(hosts), replies
+    try:
+        yield
+    finally:
+        replies = app.control.add_consumer(QUEUE, destination=hosts, reply=True, timeout=5)
+    assert len(replies) == len(hosts), replies
+
+
+def passing_learners(course, count, prefix):
+    """
+    ``count`` learners with full marks on every problem of ``course`` (so they pass),
+    written in batches as a data migration would: ids in creation order.
+    """
+    from django.contrib.auth import get_user_model  # pylint: disable=import-outside-toplevel
+    from django.utils import timezone  # pylint: disable=import-outside-toplevel
+
+    from lms_standin.models import ProblemScore  # pylint: disable=import-outside-toplevel
+
+    user_model = get_user_model()
+    user_model.objects.bulk_create(
+        [user_model(username=f"{prefix}{n}", email=f"{prefix}{n}@example.com", password="!", first_name="Learner",
+                    last_name=str(n)) for n in range(count)], batch_size=1000)
+    users = list(user_model.objects.filter(username__startswith=prefix).order_by("id"))
+    problems = list(course.blocks.filter(block_type="problem"))
+    now = timezone.now()
+    ProblemScore.objects.bulk_create(
+        [ProblemScore(user=user, block=problem, earned=problem.max_points, possible=problem.max_points, modified=now)
+         for user in users for problem in problems], batch_size=2000)
+    return users

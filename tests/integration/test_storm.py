@@ -12,7 +12,7 @@ from lms_standin.demo_course import COURSE_KEY
 from openedx_plugin import tasks
 from openedx_plugin.models import Award, PendingEvaluation
 
-from .support import QUEUE, requires_mariadb, wait_for
+from .support import QUEUE, consumption_held, requires_mariadb, wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True), requires_mariadb]
 
@@ -46,16 +46,10 @@ def test_duplicate_storm_awards_exactly_once(workers, student, live):
     try:
         assert not Award.objects.exists()
         marks = [worker.mark() for worker in crew]
-        hosts = [worker.hostname for worker in crew]
         # hold consumption while the storm is queued, then let every worker process loose on it at once
-        try:
-            replies = live.app.control.cancel_consumer(QUEUE, destination=hosts, reply=True, timeout=5)
-            assert len(replies) == len(hosts), replies
+        with consumption_held(live.app, crew):
             send_storm(student.id)
             assert live.backlog() == STORM
-        finally:
-            replies = live.app.control.add_consumer(QUEUE, destination=hosts, reply=True, timeout=5)
-        assert len(replies) == len(hosts), replies
 
         def done():
             return sum(worker.succeeded(mark) for worker, mark in zip(crew, marks, strict=True))

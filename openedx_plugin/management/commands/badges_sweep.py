@@ -5,7 +5,8 @@ Queue (or run) the badge evaluations stored while the broker was down.
     python manage.py badges_sweep --inline   # evaluate them here, without the broker
 
 Celery beat runs the same sweep every five minutes where the host runs beat. The command
-also re-queues backpack pushes left pending (beat's ``requeue_pushes`` does that elsewhere).
+also re-queues backpack pushes left pending (beat's ``requeue_pushes`` does that elsewhere)
+and sends the follow-ups (event, email, pushes) of awards whose run was interrupted.
 """
 
 from django.core.management.base import BaseCommand
@@ -33,3 +34,7 @@ class Command(BaseCommand):
 
         requeued = services.requeue_stale()
         self.stdout.write(f"{requeued} stale backpack pushes queued again.")
+        # Awards whose event, email and pushes were interrupted (a crash, a dropped connection).
+        from ...awarding import sweep_announcements  # pylint: disable=import-outside-toplevel
+
+        self.stdout.write(f"{sweep_announcements(options['limit'])} interrupted award announcements sent.")
