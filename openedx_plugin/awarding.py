@@ -100,8 +100,8 @@ def deliver_announcements(award):
     try:
         if not _claim(award, timezone.now()):
             return False
-        _backpacks("queue_auto_pushes", award)
-        events.badge_awarded(award)
+        _backpacks("queue_auto_pushes", award, database_errors_raise=True)
+        events.badge_awarded(award, database_errors_raise=True)
         notifications.notify_awarded(award)
         Award.objects.filter(pk=award.pk).update(announced_at=timezone.now())
         return True
@@ -207,14 +207,19 @@ def revoke(award, reason):
     return award
 
 
-def _backpacks(action, award):
-    """Queue backpack pushes or revocations; whatever goes wrong there never touches the award."""
+def _backpacks(action, award, database_errors_raise=False):
+    """
+    Queue backpack pushes or revocations; whatever goes wrong there never touches the award.
+    ``database_errors_raise``: the caller (deliver_announcements) retries those.
+    """
     try:
         from .backpacks import services  # pylint: disable=import-outside-toplevel
 
         getattr(services, action)(award)
     except DatabaseError:
-        raise  # the database, not the backpack: the caller retries
+        if database_errors_raise:
+            raise
+        log.exception("Backpack %s failed for award %s.", action, award.pk)
     except Exception:  # pylint: disable=broad-except
         log.exception("Backpack %s failed for award %s.", action, award.pk)
 

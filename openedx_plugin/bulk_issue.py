@@ -221,7 +221,7 @@ def _announce(awards, notify, pushes):
         for made in awards:
             award = made
             try:
-                events.badge_awarded(award)
+                events.badge_awarded(award, database_errors_raise=True)
                 if notify:
                     notifications.notify_awarded(award)
                 if pushes:
@@ -229,7 +229,8 @@ def _announce(awards, notify, pushes):
 
                     if award.pk is None:  # backends without RETURNING on bulk_create
                         award = Award.objects.get(uuid=award.uuid)
-                    awarding._backpacks("queue_auto_pushes", award)  # pylint: disable=protected-access
+                    awarding._backpacks("queue_auto_pushes", award,  # pylint: disable=protected-access
+                                        database_errors_raise=True)
             except DatabaseError as exc:
                 # left unannounced: the sweeper sends these follow-ups (awarding.sweep_announcements)
                 log.warning("Bulk award follow-ups stopped at award %s (%s); the sweeper will send the rest.",

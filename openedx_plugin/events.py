@@ -26,19 +26,21 @@ def _badge_data(award):
     )
 
 
-def _send(signal, award):
-    if award.user is None:
-        return
+def _send(signal, award, database_errors_raise=False):
     try:
+        if award.user is None:
+            return
         signal.send_event(badge=_badge_data(award))
     except DatabaseError:
-        raise  # reading the award failed, nothing was sent: the caller sends it again
+        if database_errors_raise:
+            raise  # reading the award failed, nothing was sent: the caller sends it again
+        log.exception("Could not emit %s for award %s", signal.event_type, award.uuid)
     except Exception:  # pylint: disable=broad-except  (an event bus problem must not undo an award)
         log.exception("Could not emit %s for award %s", signal.event_type, award.uuid)
 
 
-def badge_awarded(award):
-    _send(BADGE_AWARDED, award)
+def badge_awarded(award, database_errors_raise=False):
+    _send(BADGE_AWARDED, award, database_errors_raise)
 
 
 def badge_revoked(award):

@@ -5,7 +5,8 @@ revocations, retries, and the DCC wallet exchange.
 A push is a ``PushAttempt`` row found by its idempotency key (asking twice finds
 the same row) and a celery task queued after commit; the task records every try
 and leaves a reason the learner can read. Nothing here ever fails an award:
-``queue_auto_pushes`` and ``queue_revocations`` swallow and log their errors.
+``queue_auto_pushes`` and ``queue_revocations`` swallow and log their errors, except a
+database error in ``queue_auto_pushes``, which the award's follow-ups retry (ADR 0012).
 """
 
 import logging
