@@ -68,13 +68,8 @@ def bulk_award(badge_class, identifiers, *, staff_user, reason, dry_run=True):
     """Award ``badge_class`` to each listed learner (or, with ``dry_run``, say what would happen)."""
     if not dry_run and len(identifiers) >= stream_threshold():
         return _bulk_award_streaming(badge_class, identifiers, staff_user=staff_user, reason=reason)
-    users = _find_users(identifiers)
     report = []
-    for line, value in identifiers:
-        user = users.get(value) or users.get(value.lower())
-        if user is None:
-            report.append(BulkRow(line, value, "not found"))
-            continue
+    for line, value, user in _matched(identifiers, _find_users(identifiers), report):
         state = issuing.award_state(issuing.current_award(badge_class, user))
         if state == "earned":
             report.append(BulkRow(line, value, "already holds it", user.username))
@@ -86,6 +81,16 @@ def bulk_award(badge_class, identifiers, *, staff_user, reason, dry_run=True):
         report.append(BulkRow(line, value, "awarded" if created else "already holds it", user.username,
                               str(award.uuid)))
     return report
+
+
+def _matched(identifiers, users, report):
+    """The (line, value, user) of each identifier that names a learner; the others are reported "not found"."""
+    for line, value in identifiers:
+        user = users.get(value) or users.get(value.lower())
+        if user is None:
+            report.append(BulkRow(line, value, "not found"))
+        else:
+            yield line, value, user
 
 
 def _bulk_award_streaming(badge_class, identifiers, *, staff_user, reason):
@@ -105,11 +110,7 @@ def _bulk_award_streaming(badge_class, identifiers, *, staff_user, reason):
     bulk_issue.award_many(badge_class, wanted, provenance=provenance,
                           on_result=on_result)
     report = []
-    for line, value in identifiers:
-        user = users.get(value) or users.get(value.lower())
-        if user is None:
-            report.append(BulkRow(line, value, "not found"))
-            continue
+    for line, value, user in _matched(identifiers, users, report):
         status, award_uuid = outcome.get(user.pk, ("already holds it", ""))
         report.append(BulkRow(line, value, status, user.username, award_uuid))
     return report

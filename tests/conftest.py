@@ -55,3 +55,32 @@ def _fresh_rule_index():
     cache.clear()
     rule_index.forget()
     yield
+
+
+# --- the stand-in LMS's demo course (tests/integration overrides ``course`` to commit it) ---------
+
+
+@pytest.fixture
+def course(db):
+    from lms_standin.demo_course import create_demo_course  # pylint: disable=import-outside-toplevel
+
+    return create_demo_course()
+
+
+@pytest.fixture
+def block(course):
+    """block("q1") -> the demo course's CourseBlock with that block id."""
+    from lms_standin.demo_course import demo_block  # pylint: disable=import-outside-toplevel
+
+    return demo_block
+
+
+@pytest.fixture
+def student(course, django_user_model):
+    """A learner enrolled as verified in the demo course, so passing earns a certificate."""
+    from lms_standin.courseware import enroll  # pylint: disable=import-outside-toplevel
+
+    user = django_user_model.objects.create_user("ada", "ada@example.com", "pw", first_name="Ada",
+                                                 last_name="Lovelace")
+    enroll(user, course, mode="verified")
+    return user

@@ -113,25 +113,6 @@ def course(transactional_db):
 
 
 @pytest.fixture
-def block(course):
-    """block("q1") -> the demo course's CourseBlock with that block id."""
-    from lms_standin.demo_course import demo_block  # pylint: disable=import-outside-toplevel
-
-    return demo_block
-
-
-@pytest.fixture
-def student(course, django_user_model):
-    """A learner enrolled as verified, so passing earns a certificate."""
-    from lms_standin.courseware import enroll  # pylint: disable=import-outside-toplevel
-
-    user = django_user_model.objects.create_user("ada", "ada@example.com", "pw", first_name="Ada",
-                                                 last_name="Lovelace")
-    enroll(user, course, mode="verified")
-    return user
-
-
-@pytest.fixture
 def issuer(transactional_db):
     """The demo course's issuer (org DemoX), as an operator creates it."""
     from openedx_plugin import issuing  # pylint: disable=import-outside-toplevel

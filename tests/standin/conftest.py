@@ -1,21 +1,7 @@
-"""Fixtures of the stand-in courseware tests: the demo course and an enrolled learner."""
+"""Fixtures of the stand-in courseware tests: a learner enrolled or not, and signal recorders
+(the demo course and its blocks come from tests/conftest.py)."""
 
 import pytest
-
-
-@pytest.fixture
-def course(db):
-    from lms_standin.demo_course import create_demo_course
-
-    return create_demo_course()
-
-
-@pytest.fixture
-def block(course):
-    """block("q1") -> the demo course's CourseBlock with that block id."""
-    from lms_standin.demo_course import demo_block  # pylint: disable=import-outside-toplevel
-
-    return demo_block
 
 
 @pytest.fixture

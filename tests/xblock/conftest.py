@@ -13,25 +13,8 @@ SEQ_BASICS = usage_key("sequential", "seq-basics")
 
 
 @pytest.fixture
-def course(db):
-    from lms_standin.demo_course import create_demo_course
-
-    return create_demo_course()
-
-
-@pytest.fixture
 def staff(db, django_user_model):
     return django_user_model.objects.create_user("author", "author@example.com", "pw", is_staff=True)
-
-
-@pytest.fixture
-def student(course, django_user_model):
-    from lms_standin.courseware import enroll
-
-    user = django_user_model.objects.create_user("ada", "ada@example.com", "pw", first_name="Ada",
-                                                 last_name="Lovelace")
-    enroll(user, course, mode="verified")
-    return user
 
 
 @pytest.fixture
