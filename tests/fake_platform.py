@@ -6,11 +6,13 @@ A platform stand-in for unit tests, swapped in at the compat boundary
 from openedx_plugin.compat import Certificate, CourseGrade, Score
 
 GRADES, SCORES, COMPLETION, COMPLETED, CERTIFICATES, BLOCKS = {}, {}, {}, {}, {}, {}
+# (user id, course key) pairs: course-team members (has_access "staff") and enrolled learners.
+STAFF, ENROLLED = set(), set()
 CALLS = []
 
 
 def reset():
-    for table in (GRADES, SCORES, COMPLETION, COMPLETED, CERTIFICATES, BLOCKS):
+    for table in (GRADES, SCORES, COMPLETION, COMPLETED, CERTIFICATES, BLOCKS, STAFF, ENROLLED):
         table.clear()
     CALLS.clear()
 
@@ -43,3 +45,11 @@ def certificate(user, course_key):
 
 def course_blocks(course_key):
     return BLOCKS.get(course_key)
+
+
+def is_course_staff(user, course_key):
+    return (user.id, course_key) in STAFF
+
+
+def is_enrolled(user, course_key):
+    return (user.id, course_key) in ENROLLED

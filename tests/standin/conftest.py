@@ -38,7 +38,7 @@ def recorder():
     from openedx_events.learning import signals as events
 
     from lms_standin import platform
-    from lms_standin.models import BlockCompletion
+    from completion.models import BlockCompletion
 
     sent, connected = Recorder(), []
 
