@@ -3,8 +3,8 @@
 from django.contrib import admin
 
 from .models import (
-    CourseAccessRole,
     Course,
+    CourseAccessRole,
     CourseBlock,
     Enrollment,
     GeneratedCertificate,

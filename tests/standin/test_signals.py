@@ -3,6 +3,7 @@
 from datetime import datetime
 
 import pytest
+from completion.models import BlockCompletion
 from django.db import transaction
 from opaque_keys.edx.keys import CourseKey, UsageKey
 from openedx_events.learning.data import (
@@ -17,8 +18,6 @@ from openedx_events.learning.signals import COURSE_PASSING_STATUS_UPDATED
 
 from lms_standin import courseware
 from lms_standin.demo_course import COURSE_KEY, usage_key
-from completion.models import BlockCompletion
-
 from lms_standin.models import GeneratedCertificate, PersistentCourseGrade
 
 pytestmark = pytest.mark.django_db
