@@ -115,7 +115,8 @@ class StandInUserService(UserService):
             xblock_user.opt_attrs["edx-platform.is_authenticated"] = False
             return xblock_user
         xblock_user = XBlockUser(is_current_user=True, emails=[user.email], full_name=user.get_full_name())
-        is_staff = compat.is_course_staff(user, self._course_key) if self._course_key else False
+        # Without a course (no block loaded yet) only global staff, who have staff access everywhere.
+        is_staff = compat.is_course_staff(user, self._course_key) if self._course_key else bool(user.is_staff)
         xblock_user.opt_attrs.update({
             "edx-platform.user_id": user.id,
             "edx-platform.username": user.username,

@@ -277,11 +277,17 @@ def _descendants(structure, usage):
     return found
 
 
+# The platform's container blocks (xmodule's course, section, subsection and unit
+# blocks) declare completion_mode AGGREGATOR; named here for hosts that cannot load them.
+AGGREGATOR_TYPES = ("course", "chapter", "sequential", "vertical")
+
+
 def completion_mode(block_type):
     """
     A block type's ``XBlockCompletionMode`` (completable, aggregator or excluded).
 
-    A type this host cannot load counts as completable, as the XBlock default is.
+    A type this host cannot load counts as completable (the XBlock default), except
+    the platform's containers, which aggregate.
     """
     from xblock.completable import XBlockCompletionMode
     from xblock.core import XBlock
@@ -290,6 +296,8 @@ def completion_mode(block_type):
     try:
         return XBlockCompletionMode.get_mode(XBlock.load_class(block_type))
     except PluginMissingError:
+        if block_type in AGGREGATOR_TYPES:
+            return XBlockCompletionMode.AGGREGATOR
         return XBlockCompletionMode.COMPLETABLE
 
 

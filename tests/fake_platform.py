@@ -81,9 +81,10 @@ class FakeBlockStructure:
 
     def __init__(self, children, fields):
         self._children, self._fields = children, fields
+        self._keys = list(dict.fromkeys([*children, *(kid for kids in children.values() for kid in kids)]))
 
     def __iter__(self):
-        return iter(self._children)
+        return iter(self._keys)
 
     def get_children(self, usage_key):
         return list(self._children.get(usage_key, ()))
