@@ -229,3 +229,13 @@ def test_usage_keys_of_the_readers_are_the_platforms_opaque_keys(platform, learn
     platform.grades[(learner.id, COURSE)] = PlatformFake.course_grade(1.0, True, problems, {}, CHILDREN)
     assert isinstance(UsageKey.from_string(str(P_GRADED)), UsageKey)
     assert compat.block_score(learner, COURSE, str(P_GRADED)) == Score(2.0, 2.0)
+
+
+def test_authors_read_the_same_definition_in_their_language():
+    from django.utils import translation
+
+    from openedx_plugin.rules import SCORE_DEFINITION
+
+    assert "graded or not" in str(SCORE_DEFINITION)
+    with translation.override("fr"):
+        assert "notés ou non" in str(SCORE_DEFINITION)
