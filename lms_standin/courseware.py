@@ -144,10 +144,11 @@ def update_course_grade(user, course, tree=None, scores=None):
         user_id=user.id, course=course_data(course), course_edited_timestamp=course.modified, course_version="",
         grading_policy_hash="", percent_grade=persisted.percent_grade, letter_grade=persisted.letter_grade,
         passed_timestamp=persisted.passed_timestamp))
+    # CourseGradeFactory._update: send(), not send_robust(), with the factory as sender.
     if grade.passed:
-        platform.COURSE_GRADE_NOW_PASSED.send(sender=None, user=user, course_id=course_key)
+        platform.COURSE_GRADE_NOW_PASSED.send(sender=platform.CourseGradeFactory, user=user, course_id=course_key)
     else:
-        platform.COURSE_GRADE_NOW_FAILED.send(sender=None, user=user, course_id=course_key, grade=grade)
+        platform.COURSE_GRADE_NOW_FAILED.send(sender=platform.CourseGradeFactory, user=user, course_id=course_key)
     COURSE_PASSING_STATUS_UPDATED.send_event(course_passing_status=CoursePassingStatusData(
         is_passing=grade.passed, course=course_data(course), user=user_data(user)))
     if grade.passed:

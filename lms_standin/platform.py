@@ -52,6 +52,12 @@ COURSE_GRADE_NOW_PASSED = _signal("COURSE_GRADE_NOW_PASSED")
 COURSE_GRADE_NOW_FAILED = _signal("COURSE_GRADE_NOW_FAILED")
 USER_RETIRE_LMS_MISC = _signal("USER_RETIRE_LMS_MISC")
 
+
+
+class CourseGradeFactory:
+    """The sender of COURSE_GRADE_NOW_PASSED / _FAILED, as grades/course_grade_factory.py sends them."""
+
+
 _BLOCK_FIELDS = ("id", "usage_key", "block_type", "display_name", "parent_id", "position",
                  "graded", "weight", "max_points")
 

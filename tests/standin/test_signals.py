@@ -16,7 +16,7 @@ from openedx_events.learning.data import (
 )
 from openedx_events.learning.signals import COURSE_PASSING_STATUS_UPDATED
 
-from lms_standin import courseware
+from lms_standin import courseware, platform
 from lms_standin.demo_course import COURSE_KEY, usage_key
 from lms_standin.models import GeneratedCertificate, PersistentCourseGrade
 
@@ -94,7 +94,7 @@ def test_passing_sends_first_time_once_and_issues_the_certificate(enrolled, bloc
     assert first == {"signal": first["signal"], "sender": None, "course_id": COURSE, "user_id": enrolled.id}
     assert isinstance(first["course_id"], CourseKey)
     [now_passed] = recorder.only("COURSE_GRADE_NOW_PASSED")
-    assert now_passed["sender"] is None and now_passed["user"] == enrolled and now_passed["course_id"] == COURSE
+    assert now_passed["sender"] is platform.CourseGradeFactory and now_passed["user"] == enrolled and now_passed["course_id"] == COURSE
     summary = recorder.only("PERSISTENT_GRADE_SUMMARY_CHANGED")[-1]["grade"]
     persisted = PersistentCourseGrade.objects.get(user=enrolled)
     assert (summary.percent_grade, summary.letter_grade, summary.passed_timestamp) == (
