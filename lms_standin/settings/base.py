@@ -38,6 +38,8 @@ INSTALLED_APPS = [
 ] + get_plugin_apps(PROJECT_TYPE)
 
 MIDDLEWARE = [
+    # The LMS's request cache, emptied per request (edx-toggles caches waffle switches in it).
+    "edx_django_utils.cache.middleware.RequestCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
