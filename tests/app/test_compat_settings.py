@@ -42,6 +42,7 @@ def test_the_stand_in_celery_app_is_configured_as_the_lms_configures_it(settings
     """No CELERY namespace: the test host's CELERYBEAT_SCHEDULE and CELERY_ALWAYS_EAGER are what it reads."""
     from lms_standin.celery import app
 
+    assert app.namespace is None  # config_from_object('django.conf:settings'), as the LMS
     assert {entry["task"] for entry in app.conf.beat_schedule.values()} >= BEAT_TASKS
     assert app.conf.task_always_eager is True
     assert not hasattr(settings, "CELERY_TASK_ALWAYS_EAGER") or settings.CELERY_TASK_ALWAYS_EAGER is not None

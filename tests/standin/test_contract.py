@@ -355,6 +355,7 @@ def test_t4_signals_config():
 def test_k1_celery_config_without_namespace():
     from lms_standin.celery import app
 
+    assert app.namespace is None
     assert {entry["task"] for entry in app.conf.beat_schedule.values()} >= {
         "openedx_badges.sweep_pending", "openedx_badges.requeue_pushes"}
     assert hasattr(settings, "CELERYBEAT_SCHEDULE") and not hasattr(settings, "CELERY_BEAT_SCHEDULE")
