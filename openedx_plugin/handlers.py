@@ -125,11 +125,18 @@ def on_certificate(signal=None, sender=None, certificate=None, **kwargs):
 def on_certificate_revoked(signal=None, sender=None, certificate=None, **kwargs):
     """CERTIFICATE_REVOKED: optionally revoke the badges that required that certificate."""
     course_key = compat.master_course_key(str(certificate.course.course_key))
-    if not rule_index.cares(course_key, "certificate"):
-        return
-    from . import tasks  # pylint: disable=import-outside-toplevel
+    trigger = _metadata(kwargs, "CERTIFICATE_REVOKED")
+    try:
+        if not rule_index.cares(course_key, "certificate"):
+            return
+        from . import tasks  # pylint: disable=import-outside-toplevel
 
-    tasks.on_commit_certificate_revoked(certificate.user.id, course_key, _metadata(kwargs, "CERTIFICATE_REVOKED"))
+        tasks.on_commit_certificate_revoked(certificate.user.id, course_key, trigger)
+    except Exception as exc:  # pylint: disable=broad-except
+        # The sweeper runs a kept CERTIFICATE_REVOKED trigger as a revocation (tasks.sweep_pending).
+        log.exception("Open Badges could not queue the certificate revocation of user %s in %s; kept.",
+                      certificate.user.id, course_key)
+        keep_pending(certificate.user.id, course_key, trigger, exc)
 
 
 # --- the platform's internal signals (no stability contract; hooked by string path) ------------

@@ -85,6 +85,10 @@ def test_a_certificate_save_is_never_broken(platform, rule, learner, monkeypatch
     CERTIFICATE_CREATED.send_event(certificate=data)
     CERTIFICATE_REVOKED.send_event(certificate=data)
     assert handlers.on_certificate_revoked(certificate=data) is None
+    kept = sorted(p.trigger["event"] for p in PendingEvaluation.objects.filter(user_id=learner.id, course_key=COURSE))
+    # CERTIFICATE_CREATED is recorded under the CERTIFICATE_CHANGED trigger; the revocation is kept as such,
+    # so the sweeper revokes the badges that needed the certificate.
+    assert kept == ["CERTIFICATE_CHANGED", "CERTIFICATE_REVOKED", "CERTIFICATE_REVOKED"]
 
 
 def test_a_failing_retirement_step_never_breaks_the_retirement_and_changes_nothing(platform, learner, badge_class,
