@@ -3,8 +3,8 @@
 from django.contrib import admin
 
 from .models import (
-    BlockCompletion,
     Course,
+    CourseAccessRole,
     CourseBlock,
     Enrollment,
     GeneratedCertificate,
@@ -29,9 +29,9 @@ class ProblemScoreAdmin(admin.ModelAdmin):
     list_display = ("user", "block", "earned", "possible", "modified")
 
 
-@admin.register(BlockCompletion)
-class BlockCompletionAdmin(admin.ModelAdmin):
-    list_display = ("user", "block_key", "completion", "modified")
+@admin.register(CourseAccessRole)
+class CourseAccessRoleAdmin(admin.ModelAdmin):
+    list_display = ("user", "role", "course_id", "org")
 
 
 @admin.register(PersistentCourseGrade)

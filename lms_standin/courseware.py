@@ -7,7 +7,8 @@ would see the LMS:
 
 answer_problem
     ``PROBLEM_WEIGHTED_SCORE_CHANGED`` (string keys, like the LMS's score handler),
-    the problem's ``BlockCompletion`` post_save, ``SUBSECTION_SCORE_CHANGED``
+    then the problem's ``BlockCompletion`` post_save (edx-completion's receiver of that
+    signal records it in the LMS), ``SUBSECTION_SCORE_CHANGED``
     (sent by the LMS's recalculate_subsection_grade task), then the course grade
     update of ``CourseGradeFactory._update``: ``COURSE_GRADE_PASSED_FIRST_TIME`` (once,
     when ``passed_timestamp`` is first set), ``PERSISTENT_GRADE_SUMMARY_CHANGED``,
@@ -27,6 +28,7 @@ Every action runs in ``transaction.atomic()`` like an LMS request, so receivers'
 
 from types import SimpleNamespace
 
+from completion.models import BlockCompletion
 from django.db import transaction
 from django.utils import timezone
 from opaque_keys.edx.keys import CourseKey, UsageKey
@@ -48,7 +50,7 @@ from openedx_events.learning.signals import (
 )
 
 from . import platform
-from .models import BlockCompletion, Enrollment, GeneratedCertificate, PersistentCourseGrade, ProblemScore
+from .models import CourseAccessRole, Enrollment, GeneratedCertificate, PersistentCourseGrade, ProblemScore
 
 # Modes the LMS issues certificates for (audit learners are not eligible).
 CERTIFICATE_MODES = ("verified", "professional", "no-id-professional", "honor", "masters", "credit")
@@ -66,15 +68,14 @@ def course_data(course):
 
 def mark_complete(user, block):
     """
-    Completion as ``BlockCompletion.objects.submit_completion`` records it: a row
-    is saved (and ``post_save`` fires) only when it is new or its value changes.
+    Record completion with edx-completion's own ``BlockCompletion.objects.submit_completion``,
+    as the LMS does (its scorable-block receiver, the completion service): nothing is
+    recorded unless the waffle switch ``completion.enable_completion_tracking`` is on
+    (it raises RuntimeError then, as in the LMS); a row is saved, and ``post_save`` sent,
+    only when it is new or its value changes.
     """
-    row, created = BlockCompletion.objects.get_or_create(
-        user=user, context_key=block.course.course_key, block_key=block.usage_key,
-        defaults={"block_type": block.block_type, "completion": 1.0})
-    if not created and row.completion != 1.0:
-        row.completion = 1.0
-        row.save()
+    row, _created = BlockCompletion.objects.submit_completion(
+        user=user, block_key=UsageKey.from_string(block.usage_key), completion=1.0)
     return row
 
 
@@ -88,12 +89,14 @@ def answer_problem(user, block, choice_index):
         earned = block.max_points if block.correct is not None and int(choice_index) == block.correct else 0.0
         score, _ = ProblemScore.objects.update_or_create(
             user=user, block=block, defaults={"earned": earned, "possible": block.max_points, "modified": now})
-        mark_complete(user, block)
         platform.PROBLEM_WEIGHTED_SCORE_CHANGED.send(
             sender=None, weighted_earned=earned, weighted_possible=block.max_points, user_id=user.id,
             anonymous_user_id=None, course_id=course.course_key, usage_id=block.usage_key,
             only_if_higher=False, modified=now, score_deleted=False, grading_policy_hash="",
             score_db_table="csm")
+        # In the LMS, edx-completion's receiver of that signal records the scored block's
+        # completion (scorable_block_completion); the stand-in does the same right after.
+        mark_complete(user, block)
         tree = platform.CourseTree(course)
         scores = platform.learner_scores(user, course)
         sequential = tree.ancestor(tree.by_key[block.usage_key], "sequential")
@@ -141,10 +144,11 @@ def update_course_grade(user, course, tree=None, scores=None):
         user_id=user.id, course=course_data(course), course_edited_timestamp=course.modified, course_version="",
         grading_policy_hash="", percent_grade=persisted.percent_grade, letter_grade=persisted.letter_grade,
         passed_timestamp=persisted.passed_timestamp))
+    # CourseGradeFactory._update: send(), not send_robust(), with the factory as sender.
     if grade.passed:
-        platform.COURSE_GRADE_NOW_PASSED.send(sender=None, user=user, course_id=course_key)
+        platform.COURSE_GRADE_NOW_PASSED.send(sender=platform.CourseGradeFactory, user=user, course_id=course_key)
     else:
-        platform.COURSE_GRADE_NOW_FAILED.send(sender=None, user=user, course_id=course_key, grade=grade)
+        platform.COURSE_GRADE_NOW_FAILED.send(sender=platform.CourseGradeFactory, user=user, course_id=course_key)
     COURSE_PASSING_STATUS_UPDATED.send_event(course_passing_status=CoursePassingStatusData(
         is_passing=grade.passed, course=course_data(course), user=user_data(user)))
     if grade.passed:
@@ -192,6 +196,12 @@ def revoke_certificate(user, course):
         cert.save(update_fields=["status", "grade", "modified"])
         CERTIFICATE_REVOKED.send_event(certificate=_certificate_data(cert, previous_status=previous))
     return cert
+
+
+def grant_role(user, course, role=CourseAccessRole.STAFF):
+    """Give ``user`` a course role (staff or instructor) in one course, as Studio's course team page does."""
+    return CourseAccessRole.objects.get_or_create(user=user, course_id=course.course_key, role=role,
+                                                  defaults={"org": CourseKey.from_string(course.course_key).org})[0]
 
 
 def enroll(user, course, mode="verified"):

@@ -70,7 +70,8 @@ def unit(request, course_key, usage_key):
     """A unit: its problems as forms (POST answers one), its html blocks (viewing completes them)."""
     course = _course(course_key)
     vertical = get_object_or_404(CourseBlock, course=course, usage_key=usage_key, block_type="vertical")
-    if not _is_enrolled(request.user, course) and not request.user.is_staff:  # staff see units, as in the LMS
+    course_staff = platform.is_course_staff(request.user, course.course_key)
+    if not _is_enrolled(request.user, course) and not course_staff:  # the course team sees units, as in the LMS
         messages.info(request, "Enroll in the course to open its units.")
         return redirect("course-outline", course_key=course.course_key)
     blocks = list(vertical.children.order_by("position", "id"))
@@ -93,11 +94,12 @@ def unit(request, course_key, usage_key):
             item["choices"] = list(enumerate(block.choices))
         elif block.block_type == "badge_xblock":
             # The real block through the stand-in XBlock runtime; staff may ask for Studio's author view.
-            view = "author_view" if request.user.is_staff and request.GET.get("view") == "author" else "student_view"
+            view = "author_view" if course_staff and request.GET.get("view") == "author" else "student_view"
             item["xblock"] = xblock_runtime.render(request.user, block.usage_key, view)
             item["xblock_view"] = view
         items.append(item)
     return render(request, "lms_standin/courseware/unit.html", {
+        "course_staff": course_staff,
         "course": course, "vertical": vertical, "items": items,
         "sequential": tree.ancestor(tree.by_key[vertical.usage_key], "sequential"),
         "previous": _unit_url(course, units[index - 1]["usage_key"]) if index > 0 else None,

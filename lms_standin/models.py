@@ -1,9 +1,11 @@
 """
 Minimal courseware of the stand-in LMS.
 
-Just enough of the LMS's data (course structure, problem scores, completion,
-persistent grades, certificates, enrollments) for the badge plugin's award
-engine to be exercised end to end. Keys are stored as strings; the LMS's
+Just enough of the LMS's data (course structure, problem scores, persistent
+grades, certificates, enrollments, course roles) for the badge plugin's award
+engine to be exercised end to end. Completion is not imitated: the stand-in
+installs the platform's own ``completion`` app (edx-completion) and records
+with its ``BlockCompletion`` model, as the LMS does. Keys are stored as strings; the LMS's
 ``CourseKeyField``/``UsageKeyField`` hold the same serialisations.
 """
 
@@ -27,7 +29,7 @@ class CourseBlock(models.Model):
     """One block of a course's tree: section (chapter), subsection (sequential), unit (vertical) or leaf."""
 
     BLOCK_TYPES = [(name, name) for name in ("chapter", "sequential", "vertical", "problem", "html", "badge_xblock")]
-    LEAF_TYPES = ("problem", "html")  # what completion counts; badge_xblock is EXCLUDED like the real block
+    LEAF_TYPES = ("problem", "html")  # the stand-in's own content types (COMPLETABLE, as in the LMS)
 
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="blocks")
     usage_key = models.CharField(max_length=255, unique=True)
@@ -64,29 +66,6 @@ class ProblemScore(models.Model):
 
     def __str__(self):
         return f"{self.user_id} {self.block_id}: {self.earned:g}/{self.possible:g}"
-
-
-class BlockCompletion(models.Model):
-    """
-    Stands in for ``completion.models.BlockCompletion``: same field names, so
-    receivers of its ``post_save`` read ``instance.user_id``, ``context_key``,
-    ``block_key`` and ``completion`` exactly as in the LMS.
-    """
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
-    context_key = models.CharField(max_length=255)
-    block_key = models.CharField(max_length=255)
-    block_type = models.CharField(max_length=64)
-    completion = models.FloatField()
-    created = models.DateTimeField(auto_now_add=True)
-    modified = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "context_key", "block_key"],
-                                               name="standin_completion_user_context_block")]
-
-    def __str__(self):
-        return f"{self.user_id} {self.block_key}: {self.completion:g}"
 
 
 class PersistentCourseGrade(models.Model):
@@ -141,5 +120,32 @@ class Enrollment(models.Model):
 
     def __str__(self):
         return f"{self.user_id} in {self.course_id} ({self.mode})"
+
+class CourseAccessRole(models.Model):
+    """
+    A course (or organization) role, as ``common.djangoapps.student.models.CourseAccessRole``.
+
+    ``student/roles.py`` in the platform: ``CourseStaffRole`` is role "staff" and
+    ``CourseInstructorRole`` role "instructor" for one course_id; the Org* roles have an
+    org and an empty course_id. The courseware's ``has_access(user, "staff", course)``
+    grants course-team rights to global staff and to these roles only.
+    """
+
+    STAFF = "staff"
+    INSTRUCTOR = "instructor"
+    ROLES = [(STAFF, "Course staff"), (INSTRUCTOR, "Course instructor"), ("beta_testers", "Beta tester")]
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    org = models.CharField(max_length=64, blank=True, db_index=True)
+    course_id = models.CharField(max_length=255, blank=True, db_index=True)
+    role = models.CharField(max_length=64, choices=ROLES, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "org", "course_id", "role"],
+                                               name="standin_access_role_unique")]
+
+    def __str__(self):
+        return f"{self.user_id} {self.role} of {self.course_id or self.org}"
+
 
 from .xblock_models import XBlockFieldValue  # noqa: E402,F401  (XBlock field storage, see xblock_models.py)

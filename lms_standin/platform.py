@@ -2,9 +2,11 @@
 The stand-in platform: what ``openedx_plugin.compat`` reads outside the LMS.
 
 Named by ``OPENEDX_BADGES_PLATFORM_STANDIN``; implements the data contract of
-compat's module docstring on the stand-in courseware, and exposes the platform
-signals (and the ``BlockCompletion`` model) under the names compat looks up, so
-receivers wired by string path connect to what ``lms_standin.courseware`` sends.
+compat's module docstring (row by row in docs/platform-contract.md, each held by a
+test in tests/standin/test_contract.py) on the stand-in courseware, and exposes the
+platform signals under the names compat looks up, so receivers wired by string path
+connect to what ``lms_standin.courseware`` sends. Completion is the platform's own
+``completion`` app (edx-completion), not an imitation.
 
 Each data call loads the course's blocks in one query and the learner's rows in
 one more, then works in memory: a few queries per call, never one per block.
@@ -13,18 +15,21 @@ one more, then works in memory: a few queries per call, never one per block.
 import math
 from collections import defaultdict
 
+from completion.models import BlockCompletion
 from opaque_keys import InvalidKeyError
 from opaque_keys.edx.keys import CourseKey
+from xblock.completable import XBlockCompletionMode
 
 from openedx_plugin import compat
 from openedx_plugin.compat import Certificate, CourseGrade, Score
 
-from .models import BlockCompletion, Course, CourseBlock, GeneratedCertificate, ProblemScore
+from .models import Course, CourseAccessRole, CourseBlock, Enrollment, GeneratedCertificate, ProblemScore
 
 __all__ = [
     "BlockCompletion", "COURSE_GRADE_NOW_FAILED", "COURSE_GRADE_NOW_PASSED", "COURSE_GRADE_PASSED_FIRST_TIME",
     "PROBLEM_WEIGHTED_SCORE_CHANGED", "SUBSECTION_SCORE_CHANGED", "USER_RETIRE_LMS_MISC",
     "certificate", "completed_blocks", "course_blocks", "course_completion", "course_grade", "block_score",
+    "is_course_staff", "is_enrolled",
 ]
 
 
@@ -46,6 +51,12 @@ COURSE_GRADE_PASSED_FIRST_TIME = _signal("COURSE_GRADE_PASSED_FIRST_TIME")
 COURSE_GRADE_NOW_PASSED = _signal("COURSE_GRADE_NOW_PASSED")
 COURSE_GRADE_NOW_FAILED = _signal("COURSE_GRADE_NOW_FAILED")
 USER_RETIRE_LMS_MISC = _signal("USER_RETIRE_LMS_MISC")
+
+
+
+class CourseGradeFactory:
+    """The sender of COURSE_GRADE_NOW_PASSED / _FAILED, as grades/course_grade_factory.py sends them."""
+
 
 _BLOCK_FIELDS = ("id", "usage_key", "block_type", "display_name", "parent_id", "position",
                  "graded", "weight", "max_points")
@@ -159,13 +170,29 @@ def block_score(user, course_key, usage_key):
     scores = learner_scores(user, course)
     if row["block_type"] == "problem":
         return problem_score(row, scores)
-    return total(tree, row, scores)
+    # Every problem below, graded or not: the platform's all_total (compat's one definition).
+    return total(tree, row, scores, graded_only=False)
+
+
+def completion_mode(block_type):
+    """The stand-in's own content types (problem, html) are COMPLETABLE, as in the LMS; XBlocks say theirs."""
+    if block_type in CourseBlock.LEAF_TYPES:
+        return XBlockCompletionMode.COMPLETABLE
+    return compat.completion_mode(block_type)
 
 
 def course_completion(user, course_key):
-    """Fraction of the leaf blocks (problems, html) completed; badge_xblock is excluded from completion."""
-    leaves = list(CourseBlock.objects.filter(course__course_key=str(course_key), block_type__in=CourseBlock.LEAF_TYPES)
-                  .values_list("usage_key", flat=True))
+    """
+    Fraction of the course's completable leaves completed, as the platform's
+    BlockCompletionTransformer counts: a leaf whose XBlockCompletionMode is EXCLUDED
+    (the badge block) or AGGREGATOR is left out. (The stand-in has no visibility rules:
+    every block is visible to every learner.)
+    """
+    rows = list(CourseBlock.objects.filter(course__course_key=str(course_key))
+                .values_list("id", "parent_id", "usage_key", "block_type"))
+    parents = {parent_id for _id, parent_id, _key, _type in rows}
+    leaves = [key for row_id, _parent, key, block_type in rows
+              if row_id not in parents and completion_mode(block_type) == XBlockCompletionMode.COMPLETABLE]
     if not leaves:
         return 0.0
     return len(completed_blocks(user, course_key, leaves)) / len(leaves)
@@ -175,13 +202,41 @@ def completed_blocks(user, course_key, usage_keys):
     keys = {str(key) for key in usage_keys}
     if not keys:
         return set()
-    return set(BlockCompletion.objects.filter(user=user, context_key=str(course_key), block_key__in=keys,
-                                              completion__gte=1.0).values_list("block_key", flat=True))
+    try:
+        context = CourseKey.from_string(str(course_key))
+    except InvalidKeyError:
+        return set()
+    done = {str(key) for key in BlockCompletion.objects.filter(user=user, context_key=context, completion__gte=1.0)
+            .values_list("block_key", flat=True)}
+    return keys & done
 
 
 def certificate(user, course_key):
     found = GeneratedCertificate.objects.filter(user=user, course__course_key=str(course_key)).first()
     return Certificate(found.mode, found.status) if found else None
+
+
+def is_course_staff(user, course_key):
+    """
+    The courseware's ``has_access(user, "staff", course_key)``: global staff, or the
+    staff or instructor role in this course, or in its organization (Org* roles).
+    """
+    if user is None or not user.is_authenticated:
+        return False
+    if user.is_staff:
+        return True
+    try:
+        org = CourseKey.from_string(str(course_key)).org
+    except InvalidKeyError:
+        return False
+    roles = CourseAccessRole.objects.filter(user=user, role__in=(CourseAccessRole.STAFF, CourseAccessRole.INSTRUCTOR))
+    return (roles.filter(course_id=str(course_key)).exists()
+            or roles.filter(course_id="", org__iexact=org).exists())
+
+
+def is_enrolled(user, course_key):
+    """``CourseEnrollment.is_enrolled``: an active enrollment in this course."""
+    return Enrollment.objects.filter(user=user, course__course_key=str(course_key), is_active=True).exists()
 
 
 def course_root_key(course_key):

@@ -21,9 +21,9 @@ from xblock.core import XBlock
 from xblock.exceptions import DisallowedFileError, NoSuchHandlerError
 from xblock.plugin import PluginMissingError
 
-from . import xblock_runtime
+from . import platform, xblock_runtime
 from .courseware_views import LOGIN_URL
-from .models import CourseBlock, Enrollment
+from .models import CourseBlock
 
 XBLOCK_TYPES = ("badge_xblock",)
 
@@ -47,7 +47,7 @@ def _unit_url(row):
 def studio(request, usage_key):
     """The block's editor (studio_view) for course staff, as Studio shows it in its modal."""
     row = _course_block(usage_key)
-    if not request.user.is_staff:
+    if not platform.is_course_staff(request.user, row.course.course_key):
         raise PermissionDenied("Only the course team edits blocks.")
     fragment = xblock_runtime.render(request.user, usage_key, "studio_view")
     return render(request, "lms_standin/studio/editor.html", {
@@ -62,7 +62,8 @@ def handler(request, usage_key, handler_name, suffix=""):
     user = request.user
     if not user.is_authenticated:
         return JsonResponse({"error": "Sign in first."}, status=403)
-    if not user.is_staff and not Enrollment.objects.filter(user=user, course=row.course, is_active=True).exists():
+    course_key = row.course.course_key
+    if not platform.is_course_staff(user, course_key) and not platform.is_enrolled(user, course_key):
         return JsonResponse({"error": "Enroll in the course first."}, status=403)
     runtime = xblock_runtime.StandInRuntime(user)
     block = runtime.load_block(usage_key)

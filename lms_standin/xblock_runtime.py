@@ -24,6 +24,8 @@ from xblock.fields import ScopeIds
 from xblock.reference.user_service import UserService, XBlockUser
 from xblock.runtime import IdGenerator, IdReader, KeyValueStore, KvsFieldData, Runtime
 
+from openedx_plugin import compat
+
 from .xblock_models import XBlockFieldValue
 
 log = logging.getLogger(__name__)
@@ -100,9 +102,10 @@ class NoNewIds(IdGenerator):
 class StandInUserService(UserService):
     """The LMS's DjangoXBlockUserService attributes: id, username, staff flag, role; anonymous users flagged."""
 
-    def __init__(self, user, **kwargs):
+    def __init__(self, user, course_key=None, **kwargs):
         super().__init__(**kwargs)
         self._django_user = user
+        self._course_key = course_key
 
     def get_current_user(self):
         user = self._django_user
@@ -112,12 +115,15 @@ class StandInUserService(UserService):
             xblock_user.opt_attrs["edx-platform.is_authenticated"] = False
             return xblock_user
         xblock_user = XBlockUser(is_current_user=True, emails=[user.email], full_name=user.get_full_name())
+        # Without a course (no block loaded yet) only global staff, who have staff access everywhere.
+        is_staff = compat.is_course_staff(user, self._course_key) if self._course_key else bool(user.is_staff)
         xblock_user.opt_attrs.update({
             "edx-platform.user_id": user.id,
             "edx-platform.username": user.username,
-            # The stand-in has no course roles: Django staff stand for the course team.
-            "edx-platform.user_is_staff": bool(user.is_staff),
-            "edx-platform.user_role": "staff" if user.is_staff else "student",
+            # As the LMS's prepare_runtime_for_user: has_access(user, "staff", course) for the
+            # block's own course (course staff or instructor there, or global staff).
+            "edx-platform.user_is_staff": is_staff,
+            "edx-platform.user_role": "staff" if is_staff else "student",
             "edx-platform.is_authenticated": True,
         })
         return xblock_user
@@ -168,6 +174,8 @@ class StandInRuntime(Runtime):
     def load_block(self, usage_key):
         """The block at ``usage_key`` (a string or UsageKey) for this runtime's user."""
         usage = UsageKey.from_string(usage_key) if isinstance(usage_key, str) else usage_key
+        # The LMS makes the user service per block, for the block's course.
+        self._services["user"] = StandInUserService(self.user, course_key=str(usage.course_key))
         user_id = self.user.id if self.user is not None and self.user.is_authenticated else None
         return self.construct_xblock(usage.block_type, ScopeIds(user_id, usage.block_type, usage, usage))
 

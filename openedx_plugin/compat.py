@@ -11,13 +11,24 @@ Contract of the data functions (all take a user object and string keys):
 
 - ``course_grade(user, course_key)`` -> ``CourseGrade(percent, passed)`` or None
 - ``block_score(user, course_key, usage_key)`` -> ``Score(earned, possible)`` or None;
-  a problem's score, or the sum over the graded problems below a unit,
-  subsection or section
-- ``course_completion(user, course_key)`` -> fraction of completable blocks done, 0..1
+  one definition at every level: the points of every problem at or below the block,
+  graded or not (the platform's ``all_total``), so an ungraded practice subsection
+  scores like a graded one
+- ``course_completion(user, course_key)`` -> fraction of the completable leaves
+  visible to the learner that they completed, 0..1 (``XBlockCompletionMode``
+  COMPLETABLE only, as the platform's ``BlockCompletionTransformer`` counts)
 - ``completed_blocks(user, course_key, usage_keys)`` -> set of the given keys completed
 - ``certificate(user, course_key)`` -> ``Certificate(mode, status)`` or None
 - ``course_blocks(course_key)`` -> list of ``{"usage_key", "block_type",
   "display_name", "graded", "parent"}`` (for authoring), or None if no such course
+- ``is_course_staff(user, course_key)`` -> True if the user has the course team's
+  rights in that course (the courseware's ``has_access(user, "staff", course_key)``:
+  course staff or instructor there, or global staff)
+- ``is_enrolled(user, course_key)`` -> True if the learner is enrolled (actively)
+
+With neither the platform nor a stand-in (a block developer's workbench), every data
+function answers "no data" (None, an empty set, False) instead of failing: see
+``NO_DATA``. Each call and its real source are listed in docs/platform-contract.md.
 """
 
 import importlib
@@ -62,11 +73,33 @@ def _standin():
 
 
 def in_platform():
+    """True inside the LMS or Studio (the platform's grades API imports)."""
     try:
         importlib.import_module("lms.djangoapps.grades.api")
     except ImportError:
         return False
     return True
+
+
+def master_course_key(course_key):
+    """
+    The course whose badge rules apply to ``course_key``: the master course of a CCX.
+
+    A CCX (custom course) runs on its master course's content, and its learners'
+    events carry the CCX key (``ccx-v1:…``); authors define badges on the master
+    course. Any other key, or one that does not parse, is returned unchanged.
+    """
+    text = str(course_key or "")
+    if not text.startswith("ccx-v1:"):
+        return text
+    try:
+        from ccx_keys.locator import CCXLocator  # pylint: disable=import-outside-toplevel
+        from opaque_keys import InvalidKeyError  # pylint: disable=import-outside-toplevel
+
+        key = CCXLocator.from_string(text)
+    except (ImportError, InvalidKeyError):
+        return text
+    return str(key.to_course_locator())
 
 
 def standin_signal(name):
@@ -133,10 +166,24 @@ def get_user(user_id):
 # --- data reads: the platform when present, the stand-in otherwise ---------------------------
 
 
+# What each read answers where there is neither the platform nor a stand-in (a block
+# developer's workbench): no data, never an ImportError from deep inside the platform.
+NO_DATA = {
+    "course_grade": None, "block_score": None, "course_completion": None, "completed_blocks": frozenset(),
+    "certificate": None, "course_blocks": None, "is_course_staff": False, "is_enrolled": False,
+}
+_warned_no_platform = []
+
+
 def _delegate(name, *args):
     standin = _standin()
     if standin is not None:
         return getattr(standin, name)(*args)
+    if not in_platform():
+        if not _warned_no_platform:
+            _warned_no_platform.append(True)
+            log.warning("Open Badges: no Open edX platform and no stand-in here; platform reads answer no data.")
+        return set(NO_DATA[name]) if isinstance(NO_DATA[name], frozenset) else NO_DATA[name]
     return globals()[f"_platform_{name}"](*args)
 
 
@@ -164,6 +211,19 @@ def course_blocks(course_key):
     return _delegate("course_blocks", course_key)
 
 
+def is_course_staff(user, course_key):
+    """Course-team rights in ``course_key`` (never from a global flag the platform does not use alone)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not course_key:
+        return False
+    return bool(_delegate("is_course_staff", user, str(course_key)))
+
+
+def is_enrolled(user, course_key):
+    if user is None or not getattr(user, "is_authenticated", False) or not course_key:
+        return False
+    return bool(_delegate("is_enrolled", user, str(course_key)))
+
+
 # --- the platform's side (runs only inside the LMS) ------------------------------------------
 # pylint: disable=import-outside-toplevel
 
@@ -188,19 +248,23 @@ def _platform_course_grade(user, course_key):
 
 def _platform_block_score(user, course_key, usage_key):
     grade = _read_grade(user, course_key)
+    if grade is None:
+        return None
     _, usage = _keys(course_key, usage_key)
     if usage in grade.problem_scores:
         score = grade.problem_scores[usage]
         return Score(float(score.earned), float(score.possible))
     if usage in grade.subsection_grades:
-        total = grade.subsection_grades[usage].graded_total
+        # all_total: every problem of the subsection, graded or not (graded_total would
+        # leave an ungraded practice subsection at 0/0).
+        total = grade.subsection_grades[usage].all_total
         return Score(float(total.earned), float(total.possible))
-    # A unit or section: the sum over the graded problems below it.
+    # A unit or section: the sum over every problem below it, graded or not.
     descendants = _descendants(grade.course_data.structure, usage)
     scores = [grade.problem_scores[key] for key in descendants if key in grade.problem_scores]
     if not scores:
         return None
-    return Score(sum(float(s.earned) for s in scores if s.graded), sum(float(s.possible) for s in scores if s.graded))
+    return Score(sum(float(s.earned) for s in scores), sum(float(s.possible) for s in scores))
 
 
 def _descendants(structure, usage):
@@ -213,14 +277,47 @@ def _descendants(structure, usage):
     return found
 
 
+# The platform's container blocks (xmodule's course, section, subsection and unit
+# blocks) declare completion_mode AGGREGATOR; named here for hosts that cannot load them.
+AGGREGATOR_TYPES = ("course", "chapter", "sequential", "vertical")
+
+
+def completion_mode(block_type):
+    """
+    A block type's ``XBlockCompletionMode`` (completable, aggregator or excluded).
+
+    A type this host cannot load counts as completable (the XBlock default), except
+    the platform's containers, which aggregate.
+    """
+    from xblock.completable import XBlockCompletionMode
+    from xblock.core import XBlock
+    from xblock.plugin import PluginMissingError
+
+    try:
+        return XBlockCompletionMode.get_mode(XBlock.load_class(block_type))
+    except PluginMissingError:
+        if block_type in AGGREGATOR_TYPES:
+            return XBlockCompletionMode.AGGREGATOR
+        return XBlockCompletionMode.COMPLETABLE
+
+
 def _platform_course_completion(user, course_key):
     from completion.models import BlockCompletion
     from lms.djangoapps.course_blocks.api import get_course_blocks
+    from xblock.completable import XBlockCompletionMode
     from xmodule.modulestore.django import modulestore
 
     course, _ = _keys(course_key)
-    structure = get_course_blocks(user, modulestore().make_course_usage_key(course))
-    leaves = [key for key in structure if not structure.get_children(key) and key.block_type not in ("discussion",)]
+    # The learner's own view of the course (access transformers), with each block's
+    # completion_mode collected, as the platform's BlockCompletionTransformer reads it.
+    structure = get_course_blocks(user, modulestore().make_course_usage_key(course), include_completion=True)
+    leaves = []
+    for key in structure:
+        if structure.get_children(key):
+            continue
+        mode = structure.get_xblock_field(key, "completion_mode") or completion_mode(key.block_type)
+        if mode == XBlockCompletionMode.COMPLETABLE:
+            leaves.append(key)
     if not leaves:
         return 0.0
     done = set(BlockCompletion.objects.filter(user=user, context_key=course, completion__gte=1.0)
@@ -241,7 +338,8 @@ def _platform_certificate(user, course_key):
     from lms.djangoapps.certificates.api import get_certificate_for_user
 
     found = get_certificate_for_user(user.username, _keys(course_key)[0])
-    return Certificate(found["mode"], found["status"]) if found else None
+    # The platform's dict names the certificate's mode "type" (_format_certificate_for_user).
+    return Certificate(found["type"], found["status"]) if found else None
 
 
 def _platform_course_blocks(course_key):
@@ -258,6 +356,18 @@ def _platform_course_blocks(course_key):
                        "parent": str(parent.location) if parent else None})
         stack.extend((child, block) for child in reversed(block.get_children()))
     return blocks
+
+
+def _platform_is_course_staff(user, course_key):
+    from lms.djangoapps.courseware.access import has_access
+
+    return bool(has_access(user, "staff", _keys(course_key)[0]))
+
+
+def _platform_is_enrolled(user, course_key):
+    from common.djangoapps.student.models import CourseEnrollment
+
+    return bool(CourseEnrollment.is_enrolled(user, _keys(course_key)[0]))
 
 
 # --- course tab base (appended for the Badges course tab) ------------------------------------
@@ -287,7 +397,10 @@ class _EnrolledTabStandIn:
 
     @classmethod
     def is_enabled(cls, course, user=None):
-        return bool(user is not None and user.is_authenticated)
+        """As the LMS's EnrolledTab: signed in, and enrolled or on the course team of *this* course."""
+        if user is None or not user.is_authenticated:
+            return False
+        return is_enrolled(user, str(course.id)) or is_course_staff(user, str(course.id))
 
 
 def enrolled_tab_base():

@@ -5,13 +5,22 @@ They run inside the LMS's request or grading task, so each does only cheap work:
 look the course up in the in-memory rule index and, if a rule cares, queue an
 evaluation once the transaction commits. Deciding is the task's job, on
 authoritative data; nothing here trusts the payload beyond who and where.
+
+Several of these signals are sent with ``send()``, not ``send_robust()``
+(PROBLEM_WEIGHTED_SCORE_CHANGED, COURSE_GRADE_NOW_PASSED, USER_RETIRE_LMS_MISC; and
+every openedx-event under DEBUG), so an exception raised here would abort the
+learner's grading, a certificate save or a retirement step. No exception of ours
+leaves a receiver: it is logged, what must be retried is kept as a
+``PendingEvaluation`` for the sweeper, and the platform carries on.
 """
 
+import functools
 import logging
 
+from django.db import transaction
 from django.utils import timezone
 
-from . import rule_index
+from . import compat, rule_index
 from .models import Award
 
 log = logging.getLogger(__name__)
@@ -27,25 +36,60 @@ def _metadata(kwargs, name):
 
 
 def request_evaluation(user_id, course_key, interest, trigger):
-    """Queue an evaluation after commit if some rule of the course cares about ``interest``."""
-    if user_id is None or not course_key or not rule_index.cares(course_key, interest):
-        return False
-    from . import tasks  # pylint: disable=import-outside-toplevel
+    """
+    Queue an evaluation after commit if some rule of the course cares about ``interest``.
 
-    tasks.enqueue_on_commit(int(user_id), course_key, trigger)
+    A CCX course's events count for its master course, where the badges are defined.
+    If the rule lookup or the queueing fails (database, cache), the evaluation is kept
+    as a PendingEvaluation for the sweeper; the failure never reaches the sender.
+    """
+    if user_id is None or not course_key:
+        return False
+    course_key = compat.master_course_key(course_key)
+    try:
+        # No savepoint here: the common case (no rule cares) must cost no query at all.
+        if not rule_index.cares(course_key, interest):
+            return False
+        from . import tasks  # pylint: disable=import-outside-toplevel
+
+        tasks.enqueue_on_commit(int(user_id), course_key, trigger)
+    except Exception as exc:  # pylint: disable=broad-except
+        log.exception("Open Badges could not queue an evaluation of user %s in %s; kept for the sweeper.",
+                      user_id, course_key)
+        keep_pending(user_id, course_key, trigger, exc)
+        return False
     return True
 
 
+def keep_pending(user_id, course_key, trigger, exc):
+    """Store the evaluation for the sweeper (``sweep_pending``); if even that fails, the log is all there is."""
+    from .models import PendingEvaluation  # pylint: disable=import-outside-toplevel
+
+    try:
+        with transaction.atomic():
+            PendingEvaluation.objects.create(user_id=int(user_id), course_key=course_key, trigger=dict(trigger),
+                                             last_error=f"{type(exc).__name__}: {exc}"[:1000])
+    except Exception:  # pylint: disable=broad-except
+        log.exception("Open Badges could not keep the evaluation of user %s in %s either.", user_id, course_key)
+
+
 def _guard(receiver):
-    """A malformed payload is logged and dropped; it must never break the LMS's own work."""
+    """
+    Whatever goes wrong in ``receiver`` is logged and stays here.
+
+    A malformed payload (AttributeError, KeyError, ...) is a warning; anything else
+    (a database or cache failure, a bug of ours) is logged with its traceback. The
+    sender (grading, a certificate save, a retirement step) always carries on.
+    """
+    @functools.wraps(receiver)
     def wrapped(*args, **kwargs):
         try:
             return receiver(*args, **kwargs)
         except (AttributeError, KeyError, TypeError, ValueError) as exc:
             log.warning("Open Badges ignored a malformed %s signal: %s", receiver.__name__, exc)
-            return None
-    wrapped.__name__ = receiver.__name__
-    wrapped.__doc__ = receiver.__doc__
+        except Exception:  # pylint: disable=broad-except
+            log.exception("Open Badges: %s failed; the platform's own work carries on.", receiver.__name__)
+        return None
     return wrapped
 
 
@@ -56,7 +100,9 @@ def _guard(receiver):
 def on_course_passing_status(signal=None, sender=None, course_passing_status=None, **kwargs):
     """COURSE_PASSING_STATUS_UPDATED (and the CCX variant): fired on every grade recalculation."""
     course = course_passing_status.course
-    course_key = getattr(course, "course_key", None) or getattr(course, "ccx_course_key", None)
+    # CcxCourseData carries ccx_course_key and master_course_key; rules live on the master.
+    course_key = (getattr(course, "course_key", None) or getattr(course, "master_course_key", None)
+                  or getattr(course, "ccx_course_key", None))
     request_evaluation(course_passing_status.user.id, str(course_key), "grade",
                        _metadata(kwargs, "COURSE_PASSING_STATUS_UPDATED"))
 
@@ -78,12 +124,19 @@ def on_certificate(signal=None, sender=None, certificate=None, **kwargs):
 @_guard
 def on_certificate_revoked(signal=None, sender=None, certificate=None, **kwargs):
     """CERTIFICATE_REVOKED: optionally revoke the badges that required that certificate."""
-    course_key = str(certificate.course.course_key)
-    if not rule_index.cares(course_key, "certificate"):
-        return
-    from . import tasks  # pylint: disable=import-outside-toplevel
+    course_key = compat.master_course_key(str(certificate.course.course_key))
+    trigger = _metadata(kwargs, "CERTIFICATE_REVOKED")
+    try:
+        if not rule_index.cares(course_key, "certificate"):
+            return
+        from . import tasks  # pylint: disable=import-outside-toplevel
 
-    tasks.on_commit_certificate_revoked(certificate.user.id, course_key, _metadata(kwargs, "CERTIFICATE_REVOKED"))
+        tasks.on_commit_certificate_revoked(certificate.user.id, course_key, trigger)
+    except Exception as exc:  # pylint: disable=broad-except
+        # The sweeper runs a kept CERTIFICATE_REVOKED trigger as a revocation (tasks.sweep_pending).
+        log.exception("Open Badges could not queue the certificate revocation of user %s in %s; kept.",
+                      certificate.user.id, course_key)
+        keep_pending(certificate.user.id, course_key, trigger, exc)
 
 
 # --- the platform's internal signals (no stability contract; hooked by string path) ------------
@@ -121,19 +174,25 @@ def on_block_completion(sender=None, instance=None, **kwargs):
     request_evaluation(instance.user_id, str(instance.context_key), "completion", trigger)
 
 
-def on_user_retired(sender, user=None, **kwargs):  # pylint: disable=unused-argument
+@_guard
+def on_user_retired(sender=None, user=None, **kwargs):  # pylint: disable=unused-argument
     """
     Unlink a retired learner from their awards.
 
     The credentials stay verifiable: they name the learner only by a salted
     hash of the email, which the learner can still prove with the salt.
+
+    All or nothing, in a savepoint: if a step fails, nothing of ours changed, and the
+    platform's retirement step carries on; the guard logs the failure with its
+    traceback, so the operator can unlink the awards later (the user id is in the log).
     """
     if user is None:
         return
     from .backpacks import services as backpacks  # pylint: disable=import-outside-toplevel
     from .models import PendingEvaluation  # pylint: disable=import-outside-toplevel
 
-    backpacks.retire_user(user)  # their backpack connections and tokens go
-    count = Award.objects.filter(user=user).update(user=None)
-    PendingEvaluation.objects.filter(user_id=user.id).delete()
+    with transaction.atomic():
+        backpacks.retire_user(user)  # their backpack connections and tokens go
+        count = Award.objects.filter(user=user).update(user=None)
+        PendingEvaluation.objects.filter(user_id=user.id).delete()
     log.info("Unlinked %d badge awards from a retired user.", count)

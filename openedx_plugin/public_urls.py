@@ -7,15 +7,39 @@ that happens to trigger an award: they come from the issuer's stored origin.
 
 from urllib.parse import quote, urlsplit
 
-from django.urls import reverse
+from django.core.exceptions import ImproperlyConfigured
+from django.urls import NoReverseMatch, reverse
 
 from .models import IDENTITY_DID_KEY
 
 NS = "openedx_badges"
 
 
+class PublicUrlsNotMounted(ImproperlyConfigured):
+    """The host serves no ``openedx_badges`` URLs, so no public document can be addressed."""
+
+
 def _abs(issuer, name, **kwargs):
-    return issuer.public_base_url.rstrip("/") + reverse(f"{NS}:{name}", kwargs=kwargs)
+    return issuer.public_base_url.rstrip("/") + path(name, **kwargs)
+
+
+def path(name, **kwargs):
+    """
+    The site path of public URL ``name``, or a clear error where the host has not mounted them.
+
+    The LMS and Studio mount the plugin's URLs through its ``plugin_app['url_config']``;
+    a host without the plugin framework (xblock-sdk's workbench, a test project) must
+    include ``openedx_plugin.urls`` under the ``openedx_badges`` namespace itself.
+    """
+    try:
+        return reverse(f"{NS}:{name}", kwargs=kwargs)
+    except NoReverseMatch as exc:
+        if not mounted():
+            raise PublicUrlsNotMounted(
+                f"This host does not serve the Open Badges URLs (no '{NS}' URL namespace), so '{name}' has no "
+                f"address. Include openedx_plugin.urls with namespace='{NS}' in the host's URLconf, as the LMS "
+                f"does through the plugin's url_config.") from exc
+        raise
 
 
 def issuer_url(issuer):
@@ -83,3 +107,10 @@ def verify_page_url(award):
 
 def baked_url(award, version, fmt):
     return _abs(award.badge_class.issuer, "baked", award_uuid=award.uuid, version=version, fmt=fmt)
+
+
+def mounted():
+    """True where the host serves the plugin's URLs; display code can degrade (no image link) where not."""
+    from django.urls import get_resolver  # pylint: disable=import-outside-toplevel
+
+    return NS in get_resolver().namespace_dict

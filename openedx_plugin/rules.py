@@ -11,7 +11,10 @@ Leaf kinds (``course`` is a course key, ``block`` a usage key, fractions are 0..
 - ``course_completion``: ``course``, ``min_percent``
 - ``certificate``: ``course``, optional ``modes`` (default: any mode)
 - ``score``: ``course``, ``block`` (problem, unit, subsection or section), and
-  ``min_fraction`` or ``min_points``
+  ``min_fraction`` or ``min_points``. One definition at every level: the weighted
+  points of every problem at or below the block, graded or not (the platform's
+  ``all_total``), so a practice subsection scores as a graded one does
+  (``SCORE_DEFINITION`` says it in the author's words)
 - ``units_completed``: ``course``, ``blocks``
 - ``badges``: ``badges`` (badge class UUIDs), optional ``at_least`` (default: all)
 """
@@ -19,6 +22,7 @@ Leaf kinds (``course`` is a course key, ``block`` a usage key, fractions are 0..
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from . import compat
 
@@ -32,6 +36,10 @@ INTEREST = {
     "units_completed": "completion",
     "badges": "badges",
 }
+# What a score condition counts, in the words shown to authors beside it (compat.block_score).
+SCORE_DEFINITION = gettext_lazy(
+    "A score adds up the points of every problem in the chosen problem, unit, subsection or section, "
+    "graded or not, weighted as the course weights them.")
 MAX_DEPTH = 8
 MAX_LEAVES = 100
 

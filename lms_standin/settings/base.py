@@ -28,10 +28,18 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Waffle switches, as in the LMS: edx-completion's completion.enable_completion_tracking.
+    "waffle",
+    # The tracking log, as in the LMS: edx-completion emits an event on every completion.
+    "eventtracking.django.apps.EventTrackingConfig",
     "lms_standin.apps.StandInLmsConfig",
+    # Plugin apps by their lms.djangoapp entry points, as the LMS finds them: the badge
+    # plugin, and the platform's real completion app (edx-completion, BlockCompletion).
 ] + get_plugin_apps(PROJECT_TYPE)
 
 MIDDLEWARE = [
+    # The LMS's request cache, emptied per request (edx-toggles caches waffle switches in it).
+    "edx_django_utils.cache.middleware.RequestCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -87,17 +95,25 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
 
-# Celery as the LMS configures it. With no broker (a newcomer's machine, the demo) tasks
-# run in-process when queued (after commit); integration tests and CI set a Redis broker
-# and run a real worker.
-CELERY_BROKER_URL = os.environ.get("BADGES_CELERY_BROKER", "")
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
-CELERY_BROKER_CONNECTION_TIMEOUT = 2
-CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_TASK_ACKS_LATE = True
-CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Celery as the LMS configures it: config_from_object('django.conf:settings') with no
+# namespace (openedx/core/lib/celery/__init__.py), so only celery's old-style names are
+# read, as lms/envs/production.py writes them (BROKER_URL, CELERYD_PREFETCH_MULTIPLIER,
+# CELERYBEAT_SCHEDULE, ...); a CELERY_BEAT_SCHEDULE or CELERY_TASK_* name is ignored here
+# exactly as in the LMS. With no broker (a newcomer's machine, the demo) tasks run
+# in-process when queued (after commit); integration tests and CI set a Redis broker and
+# run a real worker.
+BROKER_URL = os.environ.get("BADGES_CELERY_BROKER", "")
+CELERY_ALWAYS_EAGER = not BROKER_URL
+BROKER_CONNECTION_TIMEOUT = 2
+BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_ACKS_LATE = True
+CELERYD_PREFETCH_MULTIPLIER = 1
 CELERY_RESULT_BACKEND = None
-CELERY_TASK_IGNORE_RESULT = True
+CELERY_IGNORE_RESULT = True
+# The tracking-log events (edx-completion's "edx.completion.block_completion.changed", ...)
+# go nowhere in the stand-in: the LMS sends them to its tracking log and Segment.
+EVENT_TRACKING_ENABLED = True
+EVENT_TRACKING_BACKENDS = {}
 EMAIL_BACKEND = os.environ.get("BADGES_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = "badges@stand-in-lms.invalid"
 PLATFORM_NAME = "Stand-in LMS"
@@ -109,6 +125,6 @@ if os.environ.get("BADGES_CACHE_REDIS"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                           "LOCATION": os.environ["BADGES_CACHE_REDIS"]}}
 # Redis redelivers an unacknowledged task (late acks) after this many seconds.
-CELERY_BROKER_TRANSPORT_OPTIONS = {
+BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": float(os.environ.get("BADGES_CELERY_VISIBILITY_TIMEOUT", "3600")),
 }

@@ -1,4 +1,15 @@
-"""Defaults for every environment; each can be overridden in the host's settings."""
+"""
+Defaults for every environment; each can be overridden in the host's settings.
+
+Every ``OPENEDX_BADGES_*`` name below can be set from the operator's YAML file (or
+Tutor config, which writes it): the platform loads YAML keys as Django settings, and
+a default here only fills in what is not set yet.
+"""
+
+# Dict settings whose keys the operator may give only in part (production.py merges).
+DICT_DEFAULTS = {
+    "OPENEDX_BADGES_RATE_LIMITS": {"verify": "120/m", "push": "10/m"},
+}
 
 
 def plugin_settings(settings):
@@ -92,17 +103,21 @@ def plugin_settings(settings):
         # Fixed-window rate limits: "verify" per client address on the public verification page,
         # "push" per learner on sending a badge to a backpack (POST) and retrying; "N/s", "N/m"
         # or "N/h"; None for no limit. Over the limit: 429 with Retry-After.
-        "OPENEDX_BADGES_RATE_LIMITS": {"verify": "120/m", "push": "10/m"},
+        "OPENEDX_BADGES_RATE_LIMITS": dict(DICT_DEFAULTS["OPENEDX_BADGES_RATE_LIMITS"]),
     }
     for name, value in defaults.items():
         if not hasattr(settings, name):
             setattr(settings, name, value)
     # The sweeper re-queues evaluations stored while the broker was down, for hosts that
     # run celery beat; ``manage.py badges_sweep`` does the same from cron or a Tutor job.
-    schedule = getattr(settings, "CELERY_BEAT_SCHEDULE", None)
+    # The LMS and Studio configure celery with config_from_object('django.conf:settings')
+    # and no namespace (openedx/core/lib/celery/__init__.py), so beat reads the old-style
+    # name CELERYBEAT_SCHEDULE, as the platform's own settings write it; a
+    # CELERY_BEAT_SCHEDULE entry would never run there.
+    schedule = getattr(settings, "CELERYBEAT_SCHEDULE", None)
     if schedule is None:
         schedule = {}
-        settings.CELERY_BEAT_SCHEDULE = schedule
+        settings.CELERYBEAT_SCHEDULE = schedule
     schedule.setdefault("openedx_badges.sweep_pending", {"task": "openedx_badges.sweep_pending", "schedule": 300.0})
     # Pushes left pending while the broker was down are queued again.
     schedule.setdefault("openedx_badges.requeue_pushes", {"task": "openedx_badges.requeue_pushes", "schedule": 600.0})

@@ -1,19 +1,22 @@
-"""Production overrides: read from the operator's YAML/ENV_TOKENS and refuse unsafe defaults."""
+"""
+Production settings: refuse unsafe defaults.
+
+The platform's production settings (``lms/envs/production.py``, ``cms/envs/production.py``)
+turn every key of the operator's YAML file into a Django setting *before* plugins'
+production settings run, so ``OPENEDX_BADGES_*`` keys from YAML or Tutor config are
+already in place here: nothing is read from ``ENV_TOKENS`` (a deprecated alias of the
+YAML tokens). A YAML dict replaces the default dict whole, so the dict settings are
+completed here with the defaults the operator left out (e.g. only ``verify`` given in
+``OPENEDX_BADGES_RATE_LIMITS`` keeps the default ``push`` limit).
+"""
+
+from . import common
 
 
 def plugin_settings(settings):
-    """Take the plugin's settings from ``ENV_TOKENS`` where the LMS provides them."""
-    env_tokens = getattr(settings, "ENV_TOKENS", {}) or {}
-    for name in (
-        "OPENEDX_BADGES_PUBLIC_BASE_URL",
-        "OPENEDX_BADGES_KEY_ENCRYPTION_KEYS",
-        "OPENEDX_BADGES_DEFAULT_IDENTITY",
-        "OPENEDX_BADGES_MAX_IMAGE_BYTES",
-        "OPENEDX_BADGES_MAX_IMAGE_PIXELS",
-        "OPENEDX_BADGES_CELERY_QUEUE",
-        "OPENEDX_BADGES_REVOKE_WITH_CERTIFICATE",
-        "OPENEDX_BADGES_NOTIFY_LEARNERS",
-    ):
-        if name in env_tokens:
-            setattr(settings, name, env_tokens[name])
+    """Fill in the dict settings' missing keys and require real encryption keys."""
+    for name, default in common.DICT_DEFAULTS.items():
+        value = getattr(settings, name, None)
+        if isinstance(value, dict):
+            setattr(settings, name, {**default, **value})
     settings.OPENEDX_BADGES_REQUIRE_ENCRYPTION_KEYS = True

@@ -37,13 +37,15 @@ def test_retirement_receiver_connected_to_platform_signal_stand_in():
     assert any(entry[0][0] == "openedx_badges.retire_user" for entry in signal.receivers)
 
 
-def test_production_settings_take_env_tokens():
+def test_production_settings_keep_the_yaml_values():
+    """The platform makes YAML keys settings before plugins' production settings run (no ENV_TOKENS)."""
     from types import SimpleNamespace
 
     from openedx_plugin.settings import common, production
 
-    host = SimpleNamespace(ENV_TOKENS={"OPENEDX_BADGES_PUBLIC_BASE_URL": "https://lms.example.org"})
-    common.plugin_settings(host)
+    host = SimpleNamespace()
+    common.plugin_settings(host)  # lms/envs/common.py: add_plugins(COMMON)
+    host.OPENEDX_BADGES_PUBLIC_BASE_URL = "https://lms.example.org"  # production.py: vars().update(YAML)
     production.plugin_settings(host)
     assert host.OPENEDX_BADGES_PUBLIC_BASE_URL == "https://lms.example.org"
     assert host.OPENEDX_BADGES_REQUIRE_ENCRYPTION_KEYS is True

@@ -19,7 +19,7 @@ from lms_standin.settings.test import *  # noqa: F403  # pylint: disable=wildcar
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                       "LOCATION": os.environ["BADGES_IT_CACHE"]}}
-CELERY_BROKER_TRANSPORT_OPTIONS = {
+BROKER_TRANSPORT_OPTIONS = {  # celery's name when read without a namespace, as in the LMS
     "visibility_timeout": float(os.environ.get("BADGES_IT_VISIBILITY_TIMEOUT", "3600")),
     "unacked_restore_interval": 1,
     "unacked_restore_throttle": 1,

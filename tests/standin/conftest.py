@@ -34,11 +34,11 @@ def recorder():
     Records every signal the stand-in LMS sends, in order: the platform's
     Django signals, the openedx-events, and BlockCompletion's post_save.
     """
+    from completion.models import BlockCompletion
     from django.db.models.signals import post_save
     from openedx_events.learning import signals as events
 
     from lms_standin import platform
-    from lms_standin.models import BlockCompletion
 
     sent, connected = Recorder(), []
 

@@ -3,11 +3,12 @@
 import re
 
 import pytest
+from completion.models import BlockCompletion
 from django.test import Client
 from django.urls import reverse
 
 from lms_standin.demo_course import COURSE_KEY, usage_key
-from lms_standin.models import BlockCompletion, Enrollment, ProblemScore
+from lms_standin.models import Enrollment, ProblemScore
 
 pytestmark = pytest.mark.django_db
 

@@ -57,14 +57,15 @@ def test_block_score_problem_unit_subsection_section(enrolled, block):
     assert compat.block_score(enrolled, "course-v1:No+Such+Course", usage_key("problem", "q1")) is None
 
 
-def test_only_graded_problems_count_above_a_problem(enrolled, course, block):
+def test_every_problem_counts_above_a_problem_graded_or_not(enrolled, course, block):
+    """Issue 19 item 6: one definition of score at every level (all_total); the course grade stays graded-only."""
     extra = CourseBlock.objects.create(course=course, usage_key=usage_key("problem", "practice"), block_type="problem",
                                        display_name="Practice", parent=block("v-badge"), position=1,
                                        question="?", choices=["a", "b"], correct=0)
     courseware.answer_problem(enrolled, extra, 0)
     assert compat.block_score(enrolled, COURSE_KEY, extra.usage_key) == Score(1.0, 1.0)
-    assert compat.block_score(enrolled, COURSE_KEY, usage_key("vertical", "v-badge")) == Score(0.0, 0.0)
-    assert compat.block_score(enrolled, COURSE_KEY, usage_key("chapter", "ch-analysis")) == Score(0.0, 2.0)
+    assert compat.block_score(enrolled, COURSE_KEY, usage_key("vertical", "v-badge")) == Score(1.0, 1.0)
+    assert compat.block_score(enrolled, COURSE_KEY, usage_key("chapter", "ch-analysis")) == Score(1.0, 3.0)
     assert compat.course_grade(enrolled, COURSE_KEY) == CourseGrade(0.0, False)
 
 

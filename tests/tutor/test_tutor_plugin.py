@@ -213,7 +213,7 @@ def _platform_settings(**values):
     from openedx_plugin.settings import common
 
     settings = SimpleNamespace(EXPLICIT_QUEUES={"other.task": {"queue": "x"}},
-                               CELERY_BEAT_SCHEDULE={"other": {"task": "other.periodic", "schedule": 60}}, **values)
+                               CELERYBEAT_SCHEDULE={"other": {"task": "other.periodic", "schedule": 60}}, **values)
     common.plugin_settings(settings)
     return vars(settings)
 
@@ -235,7 +235,7 @@ def test_beat_tasks_are_routed_to_the_queue(tutor, root):
     """Everything the package schedules in beat goes to the plugin's queue; the platform's routes stay."""
     config = _config(tutor, root, OPENEDX_BADGES_RUN_WORKER=True)
     platform = _platform_settings()
-    scheduled = {entry["task"] for entry in platform["CELERY_BEAT_SCHEDULE"].values()
+    scheduled = {entry["task"] for entry in platform["CELERYBEAT_SCHEDULE"].values()
                  if entry["task"].startswith("openedx_badges.")}
     assert "openedx_badges.sweep_pending" in scheduled
     routes = _exec_settings(_render_patch(config, "openedx-common-settings"), **platform)["EXPLICIT_QUEUES"]
