@@ -194,7 +194,7 @@ class BadgeXBlock(XBlock):
         permissions = self._studio_permissions()
         if permissions is not None:
             can_write = getattr(permissions, "can_write", None)
-            if self.is_authenticated() and can_write is not None and can_write(context) is True:
+            if self.identity() != "anonymous" and can_write is not None and can_write(context) is True:
                 return None
             return _("Only the course team can edit this badge.")
         user = self._xblock_user()
@@ -407,6 +407,8 @@ class BadgeXBlock(XBlock):
         _ = self.ugettext
         data = {"prefix": self.dom_prefix(), "title": self.display_name, "badge": None, "state": "unconfigured",
                 "unconfigured": _("This badge is not available yet.")}
+        if self.course_context() is None:
+            return data  # outside a course there is no course badge to show (never the operator's)
         if not self.badge_uuid:
             if self.is_staff():
                 data["unconfigured"] = _("No badge is chosen yet. Edit this block in Studio to create or choose one.")
