@@ -197,9 +197,9 @@ class BadgeXBlock(XBlock):
             if self.identity() != "anonymous" and can_write is not None and can_write(context) is True:
                 return None
             return _("Only the course team can edit this badge.")
-        user = self._xblock_user()
         if self.identity() == "anonymous":
             return _("Only the course team can edit this badge.")
+        user = self._xblock_user()
         if user is None or ATTR_IS_STAFF not in user.opt_attrs:
             return _("This application does not tell the badge block your role in the course, so the badge cannot "
                      "be edited here.")

@@ -65,9 +65,8 @@ class BareRuntime(Runtime):
 
 def bare_block(user_service, **fields):
     ids = MemoryIdManager()
-    runtime = BareRuntime(ids, ids, services={"user": user_service})
-    return runtime.construct_xblock_from_class(BadgeXBlock, ScopeIds("u1", "badge_xblock", "def-1", "usage-1"),
-                                               field_data=DictFieldData(fields))
+    runtime = BareRuntime(ids, ids, services={"user": user_service, "field-data": DictFieldData(fields)})
+    return runtime.construct_xblock_from_class(BadgeXBlock, ScopeIds("u1", "badge_xblock", "def-1", "usage-1"))
 
 
 @pytest.fixture
