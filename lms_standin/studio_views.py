@@ -75,13 +75,19 @@ def studio_handler(request, usage_key, handler_name, suffix=""):
     """
     Studio's ``component_handler``: any signed-in user reaches the block's handler in Studio's runtime.
 
-    Studio checks nothing else here (cms/djangoapps/contentstore/views/component.py),
-    so neither does the stand-in: the block must check the course role itself.
+    Studio checks nothing else before the handler runs
+    (cms/djangoapps/contentstore/views/component.py), so neither does the stand-in:
+    the block must check the course role itself. Afterwards Studio saves the block's
+    fields only for course authors; so does the stand-in (anything the handler wrote
+    elsewhere, such as the plugin's tables, is not guarded by this).
     """
     _course_block(usage_key)
     if not request.user.is_authenticated:
         return JsonResponse({"error": "Sign in first."}, status=403)
-    return _run_handler(request, xblock_runtime.StandInStudioRuntime(request.user), usage_key, handler_name, suffix)
+    key = xblock_runtime.parse_usage_key(usage_key)
+    author = xblock_runtime.studio_access(request.user, key.context_key, write=True)
+    runtime = xblock_runtime.StandInStudioRuntime(request.user, save_fields=author)
+    return _run_handler(request, runtime, usage_key, handler_name, suffix)
 
 
 def _run_handler(request, runtime, usage_key, handler_name, suffix):

@@ -65,6 +65,19 @@ class DatabaseKeyValueStore(KeyValueStore):
         return XBlockFieldValue.objects.filter(**_key_columns(key)).exists()
 
 
+class UnsavedKeyValueStore(DatabaseKeyValueStore):
+    """
+    Reads the shared storage, drops writes: Studio's ``component_handler`` saves a
+    block's fields after a handler only for course authors and drops the rest quietly.
+    """
+
+    def set(self, key, value):
+        log.warning("Field %s not saved: the Studio user may not write this course", key.field_name)
+
+    def delete(self, key):
+        log.warning("Field %s not deleted: the Studio user may not write this course", key.field_name)
+
+
 class UsageKeyIdReader(IdReader):
     """Usage keys are the LMS's opaque keys; a usage is its own definition here (no shared content)."""
 
@@ -334,12 +347,14 @@ class StandInStudioRuntime(StandInRuntime):
 
     handler_route = "studio-xblock-handler"
 
-    def __init__(self, user, preview=False):
+    def __init__(self, user, preview=False, save_fields=True):
         self.preview = preview
+        self.save_fields = save_fields
         super().__init__(user)
 
     def _services_for(self, user):
-        services = {"field-data": KvsFieldData(DatabaseKeyValueStore()), "user": StandInUserService(user),
+        store = DatabaseKeyValueStore() if self.save_fields else UnsavedKeyValueStore()
+        services = {"field-data": KvsFieldData(store), "user": StandInUserService(user),
                     "studio_user_permissions": StandInStudioPermissionsService(user),
                     "settings": StandInSettingsService(), "i18n": StandInI18nService}
         if self.preview:

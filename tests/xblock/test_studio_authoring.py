@@ -115,3 +115,20 @@ def test_studio_handler_view_asks_only_for_a_login(issuer, course, staff, studen
     assert saved.status_code == 200 and saved.json()["ok"]
     page = author.get(f"/studio/{BLOCK_KEY}/")
     assert page.status_code == 200 and f'data-handler-base="{STUDIO_HANDLER}"' in page.content.decode()
+
+
+def test_studio_saves_fields_for_authors_only(issuer, course, staff, student, block_for):
+    """As component_handler: fields are saved after the handler for course authors; others' changes are dropped."""
+    from lms_standin.xblock_runtime import StandInStudioRuntime
+
+    dropped = StandInStudioRuntime(student, save_fields=False).load_block(BLOCK_KEY)
+    dropped.display_name = "Changed by a learner"
+    dropped.save()
+    assert block_for(staff).display_name == "Badge"
+    author = Client()
+    author.force_login(staff)
+    saved = author.post(STUDIO_HANDLER + "save_badge/", json.dumps(form(display_name="Authored")),
+                        content_type="application/json")
+    assert saved.status_code == 200
+    block = block_for(staff)
+    assert block.badge_uuid == saved.json()["badge"]["uuid"] and block.display_name == "Authored"
