@@ -43,6 +43,9 @@ def test_studio_runtime_gives_the_services_studio_gives(course, staff, studio_bl
         permissions.can_write(COURSE_KEY)  # the platform reads the key's attributes: a string is an error
     lms = block_for(staff)
     assert lms.runtime.service(lms, "studio_user_permissions") is None
+    wanted = ("user", "i18n", "settings", "studio_user_permissions")
+    assert {name for name in wanted if lms.runtime.service(lms, name) is not None} == {"user", "i18n", "settings"}
+    assert {name for name in wanted if block.runtime.service(block, name) is not None} == set(wanted)
     assert lms.runtime.service(lms, "user").get_current_user().opt_attrs["edx-platform.user_is_staff"] is True
 
 
