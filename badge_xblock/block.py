@@ -10,6 +10,7 @@ user is course staff, and never take the browser's word about a learner.
 
 import base64
 import binascii
+import functools
 import hashlib
 import json
 import logging
@@ -39,6 +40,8 @@ ATTR_USER_ID = "edx-platform.user_id"
 ATTR_IS_STAFF = "edx-platform.user_is_staff"
 ATTR_IS_AUTHENTICATED = "edx-platform.is_authenticated"
 ATTR_USERNAME = "edx-platform.username"
+# A body nested deeper than the editor ever sends is refused before anything walks it.
+MAX_JSON_DEPTH = 16
 IMAGE_TYPES = {".png": "image/png", ".svg": "image/svg+xml"}
 # Base64 text is 4/3 of the file: this lets the API's own size limit speak for files near it.
 MAX_IMAGE_BASE64 = 2 * 1024 * 1024
@@ -48,7 +51,63 @@ FORM_FIELDS = ("name", "description", "criteria_narrative", "criteria_url", "ach
 LEVELS = (_("Foundation"), _("Intermediate"), _("Advanced"))
 
 
-@XBlock.wants("user", "i18n", "settings")
+def json_body_handler(func):
+    """
+    ``XBlock.json_handler``, with a 400 (never a 500) for bodies no editor sends.
+
+    XBlock's own decorator answers 400 to malformed JSON, but a deeply nested body
+    raises RecursionError in the parser, and JSON escapes may carry lone UTF-16
+    surrogates that fail later when the text is stored or rendered. Both are
+    refused here, with a message, before the handler sees the data.
+    """
+    @XBlock.handler
+    @functools.wraps(func)
+    def wrapper(self, request, suffix=""):
+        if request.method != "POST":
+            return JsonHandlerError(405, "Method must be POST").get_response(allow=["POST"])
+        try:
+            data = json.loads(request.body.decode("utf-8"))
+            problem = _body_problem(data)
+        except RecursionError:
+            problem = "depth"
+        except ValueError:
+            return JsonHandlerError(400, self.ugettext("The request could not be read as JSON.")).get_response()
+        if problem == "depth":
+            return JsonHandlerError(400, self.ugettext("The request is nested too deeply.")).get_response()
+        if problem == "text":
+            return JsonHandlerError(400, self.ugettext("The request contains text that is not valid Unicode.")
+                                    ).get_response()
+        try:
+            response = func(self, data, suffix)
+        except JsonHandlerError as err:
+            return err.get_response()
+        if isinstance(response, Response):
+            return response
+        return Response(json.dumps(response), content_type="application/json", charset="utf8")
+    return wrapper
+
+
+def _body_problem(data):
+    """'depth' or 'text' when the decoded body is nested too deeply or holds lone surrogates; else None."""
+    stack = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            return "depth"
+        if isinstance(value, dict):
+            stack.extend((key, depth + 1) for key in value)
+            stack.extend((item, depth + 1) for item in value.values())
+        elif isinstance(value, list):
+            stack.extend((item, depth + 1) for item in value)
+        elif isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                return "text"
+    return None
+
+
+@XBlock.wants("user", "i18n", "settings", "studio_user_permissions")
 class BadgeXBlock(XBlock):
     """A badge learners can earn in this course, shown where the author put it."""
 
@@ -89,11 +148,64 @@ class BadgeXBlock(XBlock):
         return user.opt_attrs.get(name, default) if user is not None else default
 
     def is_staff(self):
-        """Course staff (the LMS's and Studio's user service decides; never the browser)."""
-        return bool(self._opt(ATTR_IS_STAFF, False))
+        """
+        Course staff in the LMS: the LMS's user service sets ``user_is_staff`` per course.
+
+        Studio's user service never sets it (it is always False there), so authoring
+        rights are decided by ``author_denial``, not by this.
+        """
+        return self._opt(ATTR_IS_STAFF, False) is True
 
     def is_authenticated(self):
         return self._opt(ATTR_USER_ID) is not None and self._opt(ATTR_IS_AUTHENTICATED, True) is not False
+
+    def identity(self):
+        """
+        What the runtime says about who is asking: "learner", "anonymous" or "unknown".
+
+        "anonymous" only when the user service says so (the LMS marks anonymous users
+        ``is_authenticated: False``); a runtime that names nobody in the platform's terms
+        (xblock-sdk's workbench) is "unknown": nobody there can sign in to a course.
+        """
+        if self.is_authenticated():
+            return "learner"
+        if self._opt(ATTR_IS_AUTHENTICATED) is False:
+            return "anonymous"
+        return "unknown"
+
+    def _studio_permissions(self):
+        return self.runtime.service(self, "studio_user_permissions")
+
+    def author_denial(self):
+        """
+        None when the requesting user may author this block's badge; otherwise why not, for the author.
+
+        Studio gives both of its runtimes a ``studio_user_permissions`` service and no
+        ``user_is_staff``; its handler view asks only for a login, so this check is the
+        only gate: course write access, on this block's own course. The LMS has no such
+        service and says course staff with ``user_is_staff``. A runtime that tells
+        neither, or a block outside a course, may not author at all.
+        """
+        _ = self.ugettext
+        context = self.course_context()
+        if context is None:
+            return _("This block is not part of a course, so it has no badges to edit. Add it to a unit of a "
+                     "course in Studio.")
+        permissions = self._studio_permissions()
+        if permissions is not None:
+            can_write = getattr(permissions, "can_write", None)
+            if self.identity() != "anonymous" and can_write is not None and can_write(context) is True:
+                return None
+            return _("Only the course team can edit this badge.")
+        if self.identity() == "anonymous":
+            return _("Only the course team can edit this badge.")
+        user = self._xblock_user()
+        if user is None or ATTR_IS_STAFF not in user.opt_attrs:
+            return _("This application does not tell the badge block your role in the course, so the badge cannot "
+                     "be edited here.")
+        if self.is_authenticated() and self.is_staff():
+            return None
+        return _("Only the course team can edit this badge.")
 
     def django_user(self):
         """The Django user the user service names, for the plugin API; None when anonymous."""
@@ -122,11 +234,32 @@ class BadgeXBlock(XBlock):
         # Tolerates runtimes (and tests) that hand the block a bare id instead of ScopeIds.
         return getattr(self.scope_ids, "usage_id", self.scope_ids)
 
-    def course_key(self):
-        """The block's course as a string: the usage key's context, or the runtime's course id."""
+    def course_context(self):
+        """
+        The block's course as an opaque CourseKey, or None outside a course.
+
+        The usage key's context in Open edX; a runtime's ``course_id`` elsewhere. An
+        empty or unparsable value is no course: "" must never stand for one, because
+        badges with no course key are the operator's, not a course's.
+        """
         context = getattr(self._usage_id(), "context_key", None)
         if context is None:
             context = getattr(self.runtime, "course_id", None)
+        if context is None or not str(context).strip():
+            return None
+        from opaque_keys import InvalidKeyError  # pylint: disable=import-outside-toplevel
+        from opaque_keys.edx.keys import CourseKey  # pylint: disable=import-outside-toplevel
+
+        if isinstance(context, CourseKey):
+            return context
+        try:
+            return CourseKey.from_string(str(context))
+        except InvalidKeyError:
+            return None
+
+    def course_key(self):
+        """The block's course key as a string, or "" outside a course (callers check before any use)."""
+        context = self.course_context()
         return str(context) if context is not None else ""
 
     def dom_prefix(self):
@@ -142,7 +275,9 @@ class BadgeXBlock(XBlock):
         return api
 
     def course_badges(self):
-        return self._api().course_badges(self.course_key())
+        """The active badges of this block's course; none outside a course (never the operator's)."""
+        course_key = self.course_key()
+        return self._api().course_badges(course_key) if course_key else []
 
     def course_badge(self):
         """This block's badge, if it is an active badge of this course."""
@@ -150,8 +285,20 @@ class BadgeXBlock(XBlock):
             return None
         return next((b for b in self.course_badges() if b["uuid"] == self.badge_uuid), None)
 
+    def course_assessments(self):
+        """The course's blocks an author can name in a rule; none when the platform cannot say."""
+        course_key = self.course_key()
+        if not course_key:
+            return []
+        try:
+            return self._api().course_assessments(course_key)
+        except Exception:  # pylint: disable=broad-except
+            # A host without the platform's course structure: the editor still opens, without blocks.
+            log.exception("Could not read the blocks of %s for the badge block", course_key)
+            return []
+
     def block_names(self):
-        return {b["usage_key"]: b["display_name"] for b in self._api().course_assessments(self.course_key())}
+        return {b["usage_key"]: b["display_name"] for b in self.course_assessments()}
 
     # --- rendering -----------------------------------------------------------------------------
 
@@ -159,15 +306,26 @@ class BadgeXBlock(XBlock):
         return loader.render_django_template(f"templates/{template}", context, i18n_service=self._i18n_service())
 
     def _js_catalogue(self):
-        """The compiled JS catalogue of the learner's language, if the block ships one."""
+        """
+        The URL of the JS catalogue of the learner's language: the platform's, else the block's own.
+
+        Open edX's i18n service names the catalogue it compiled from OEP-58 (atlas)
+        translations; without one, the block serves the catalogue it ships.
+        """
         import importlib.resources  # pylint: disable=import-outside-toplevel
 
         from django.utils import translation  # pylint: disable=import-outside-toplevel
 
+        service = self._i18n_service()
+        platform_url = getattr(service, "get_javascript_i18n_catalog_url", None)
+        if callable(platform_url):
+            url = platform_url(self)
+            if url:
+                return url
         language = (translation.get_language() or "en").split("-")[0].lower()
         path = f"public/js/translations/{language}/text.js"
         found = importlib.resources.files("badge_xblock").joinpath(path)
-        return path if found.is_file() else None
+        return self.runtime.local_resource_url(self, path) if found.is_file() else None
 
     def _fragment(self, html, js=None, js_class=None, init_args=None, css=("public/css/badge.css",)):
         frag = Fragment(html)
@@ -176,7 +334,7 @@ class BadgeXBlock(XBlock):
         if js:
             catalogue = self._js_catalogue()
             if catalogue:
-                frag.add_javascript_url(self.runtime.local_resource_url(self, catalogue))
+                frag.add_javascript_url(catalogue)
             frag.add_javascript_url(self.runtime.local_resource_url(self, "public/js/i18n.js"))
             frag.add_javascript_url(self.runtime.local_resource_url(self, js))
             frag.initialize_js(js_class, init_args or {})
@@ -193,14 +351,35 @@ class BadgeXBlock(XBlock):
 
     def student_view(self, context=None):  # pylint: disable=unused-argument
         """What learners see: the badge, how to earn it, their progress, and the credential once earned."""
-        data = self.student_context()
+        try:
+            data = self.student_context()
+        except Exception:  # pylint: disable=broad-except
+            # The unit must still render when the plugin or the platform's data cannot be read.
+            log.exception("The badge block %s could not read its badge", self._usage_id())
+            data = self.unavailable_context()
         html = self._render("student.html", data)
         return self._fragment(html, "public/js/badge.js", "BadgeXBlockView",
                               {"state": data["state"], "prefix": data["prefix"]})
 
+    def unavailable_context(self):
+        return {"prefix": self.dom_prefix(), "title": self.display_name, "badge": None, "state": "unconfigured",
+                "unconfigured": self.ugettext("This badge cannot be shown right now. Try again later.")}
+
     def author_view(self, context=None):  # pylint: disable=unused-argument
         """Studio's preview: what learners see before they start, and the earning rule in words."""
+        try:
+            data = self.author_context()
+        except Exception:  # pylint: disable=broad-except
+            log.exception("The badge block %s could not read its badge", self._usage_id())
+            data = self.unavailable_context()
+        return self._fragment(self._render("student.html", data))
+
+    def author_context(self):
         _ = self.ugettext
+        if self.course_context() is None:
+            return {"prefix": self.dom_prefix(), "title": self.display_name, "badge": None, "state": "preview",
+                    "unconfigured": _("This block is not part of a course, so it has no badges to edit. Add it "
+                                      "to a unit of a course in Studio.")}
         badge = self.course_badge()
         data = {"prefix": self.dom_prefix(), "title": self.display_name, "badge": None, "state": "preview",
                 "unconfigured": _("No badge is chosen yet. Edit this block to create a badge or choose one of "
@@ -215,7 +394,7 @@ class BadgeXBlock(XBlock):
         elif self.badge_uuid:
             data["unconfigured"] = _("The chosen badge is not an active badge of this course. Edit this block "
                                      "to choose another.")
-        return self._fragment(self._render("student.html", data))
+        return data
 
     def _rule_html(self, badge):
         if not badge.get("rule"):
@@ -228,6 +407,8 @@ class BadgeXBlock(XBlock):
         _ = self.ugettext
         data = {"prefix": self.dom_prefix(), "title": self.display_name, "badge": None, "state": "unconfigured",
                 "unconfigured": _("This badge is not available yet.")}
+        if self.course_context() is None:
+            return data  # outside a course there is no course badge to show (never the operator's)
         if not self.badge_uuid:
             if self.is_staff():
                 data["unconfigured"] = _("No badge is chosen yet. Edit this block in Studio to create or choose one.")
@@ -243,8 +424,9 @@ class BadgeXBlock(XBlock):
                 return data
             data.update(self._card_context(badge))
             data["rule_html"] = self._rule_html(badge)
-            data["state"] = "anonymous"
-            data["state_html"] = self._render("state.html", self.state_context(None))
+            state = "anonymous" if self.identity() == "anonymous" else "unidentified"
+            data["state"] = state
+            data["state_html"] = self._render("state.html", self.state_context(None, state))
             return data
         learner = self._api().learner_state(self.badge_uuid, user)
         if learner is None or learner["badge"].get("course_key") != self.course_key():
@@ -254,15 +436,24 @@ class BadgeXBlock(XBlock):
         data["state_html"] = self._render("state.html", self.state_context(learner))
         return data
 
-    def state_context(self, learner):
-        """The part of the view that changes when the learner checks their progress."""
+    def state_context(self, learner, nobody="anonymous"):
+        """
+        The part of the view that changes when the learner checks their progress.
+
+        Without a learner, ``nobody`` says why: "anonymous" (the LMS says nobody is
+        signed in: offer its sign-in page) or "unidentified" (the runtime names no
+        platform user, as in xblock-sdk's workbench: there is no sign-in page to offer).
+        """
         _ = self.ugettext
         prefix = self.dom_prefix()
-        if learner is None:
+        if learner is None and nobody == "anonymous":
             login_url = self.block_settings().get("login_url") or _setting("LOGIN_URL", "/login")
             return {"prefix": prefix, "state": "anonymous", "login_url": login_url,
                     "status_text": _("Sign in and enroll in the course to earn this badge and follow your "
                                      "progress.")}
+        if learner is None:
+            return {"prefix": prefix, "state": "unidentified",
+                    "status_text": _("Learners of the course see their progress here.")}
         state = learner["state"]
         award = learner.get("award")
         context = {"prefix": prefix, "state": state, "progress": [], "award": None,
@@ -297,13 +488,13 @@ class BadgeXBlock(XBlock):
     def studio_view(self, context=None):  # pylint: disable=unused-argument
         """The editor: create or choose the course's badge, its design, criteria and earning rule."""
         _ = self.ugettext
-        if not self.is_staff():
-            return self._fragment(self._render("message.html", {
-                "message": _("Only the course team can edit this badge.")}))
+        denial = self.author_denial()
+        if denial is not None:
+            return self._fragment(self._render("message.html", {"message": denial}))
         api = self._api()
         course_key = self.course_key()
-        badges = api.course_badges(course_key)
-        blocks = api.course_assessments(course_key)
+        badges = self.course_badges()
+        blocks = self.course_assessments()
         current = next((b for b in badges if b["uuid"] == self.badge_uuid), None)
         rule_form = authoring.form_from_rule(current["rule"], course_key) if current else \
             authoring.form_from_rule(None, course_key)
@@ -333,39 +524,58 @@ class BadgeXBlock(XBlock):
 
     # --- handlers ------------------------------------------------------------------------------
 
-    def _require_staff(self):
-        if not self.is_staff():
-            raise JsonHandlerError(403, self.ugettext("Only the course team can edit this badge."))
+    def _require_author(self):
+        denial = self.author_denial()
+        if denial is not None:
+            raise JsonHandlerError(403, denial)
 
-    @XBlock.json_handler
-    def save_badge(self, data, suffix=""):  # pylint: disable=unused-argument
-        """Create or update the badge through the plugin API; field messages come back for the form."""
-        self._require_staff()
-        prepared, errors = self._prepare(data)
-        if errors:
-            return _error_response(errors)
-        api = self._api()
+    def _store(self, prepared):
+        """
+        The plugin API's save of the editor's badge: ``(summary, None)`` or ``(None, field messages)``.
+
+        Raises JsonHandlerError 403 when the badge belongs to another course.
+        """
         from django.core.exceptions import PermissionDenied, ValidationError  # pylint: disable=import-outside-toplevel
 
         try:
-            summary = api.save_badge(self.course_key(), prepared["fields"], badge_uuid=prepared["badge_uuid"] or None,
-                                     rule=prepared["rule"], image=prepared["image"],
-                                     image_type=prepared["image_type"], user=self.django_user())
+            summary = self._api().save_badge(
+                self.course_key(), prepared["fields"], badge_uuid=prepared["badge_uuid"] or None,
+                rule=prepared["rule"], image=prepared["image"], image_type=prepared["image_type"],
+                user=self.django_user())
         except ValidationError as exc:
-            return _error_response(_validation_messages(exc))
+            return None, _validation_messages(exc)
         except PermissionDenied as exc:
             raise JsonHandlerError(403, str(exc) or self.ugettext("You may not edit this badge.")) from exc
+        return summary, None
+
+    @json_body_handler
+    def save_badge(self, data, suffix=""):  # pylint: disable=unused-argument
+        """Create or update the badge through the plugin API; field messages come back for the form."""
+        self._require_author()
+        prepared, errors = self._prepare(data)
+        if errors:
+            return _error_response(errors)
+        summary, errors = self._store(prepared)
+        if errors:
+            return _error_response(errors)
         self.badge_uuid = summary["uuid"]
         self.display_name = prepared["display_name"]
         return {"ok": True, "badge": _editor_badge(summary, self.course_key()),
                 "rule_html": str(self._rule_html(summary)),
                 "message": self.ugettext("Saved. Learners see the badge once the unit is published.")}
 
-    @XBlock.json_handler
+    @json_body_handler
     def preview(self, data, suffix=""):  # pylint: disable=unused-argument
-        """The learner's view of the form's badge before saving, with the rule in words; nothing is stored."""
-        self._require_staff()
-        prepared, errors = self._prepare(data, preview=True)
+        """
+        The learner's view of the form's badge before saving, with the rule in words; nothing is stored.
+
+        It validates as Save does (the same form checks, then the API's own in a
+        transaction that is rolled back), so a preview that says "ok" saves.
+        """
+        self._require_author()
+        prepared, errors = self._prepare(data)
+        if not errors:
+            errors = self._dry_run(prepared)
         fields = prepared["fields"]
         badge = dict(fields, uuid=prepared["badge_uuid"], issuer=self._issuer_name(), alignments=fields["alignments"],
                      image_url=self._preview_image_url(prepared["badge_uuid"]))
@@ -379,6 +589,22 @@ class BadgeXBlock(XBlock):
         return {"ok": not errors, "errors": errors, "html": self._render("student.html", context),
                 "rule_html": str(rule_html)}
 
+    def _dry_run(self, prepared):
+        """The API's messages for what Save would store now; the transaction is always rolled back."""
+        from django.db import transaction  # pylint: disable=import-outside-toplevel
+
+        class _RollBack(Exception):
+            pass
+
+        outcome = {}
+        try:
+            with transaction.atomic():
+                _summary, outcome["errors"] = self._store(prepared)
+                raise _RollBack
+        except _RollBack:
+            pass
+        return outcome.get("errors") or {}
+
     def _issuer_name(self):
         badge = self.course_badge()
         return badge["issuer"] if badge else ""
@@ -387,11 +613,13 @@ class BadgeXBlock(XBlock):
         badge = next((b for b in self.course_badges() if b["uuid"] == badge_uuid), None) if badge_uuid else None
         return badge["image_url"] if badge else ""
 
-    @XBlock.json_handler
+    @json_body_handler
     def check_now(self, data, suffix=""):  # pylint: disable=unused-argument
         """Ask the plugin to evaluate the rule for this learner now; the engine alone decides on an award."""
         user = self.django_user()
         if user is None:
+            if self.identity() == "unknown":
+                raise JsonHandlerError(403, self.ugettext("Learners of the course see their progress here."))
             raise JsonHandlerError(403, self.ugettext("Sign in to check your progress."))
         badge = self.course_badge()
         if badge is None:
@@ -403,7 +631,7 @@ class BadgeXBlock(XBlock):
 
     # --- the editor's payload ------------------------------------------------------------------
 
-    def _prepare(self, data, preview=False):
+    def _prepare(self, data):
         """
         The API's arguments from the editor's JSON, with messages for what is wrong.
 
@@ -425,7 +653,7 @@ class BadgeXBlock(XBlock):
                 errors["validity_days"] = _("Enter a whole number of days, or leave it empty for no expiry.")
         fields["alignments"] = self._alignments(raw.get("alignments"), errors)
         display_name = str(data.get("display_name") or "").strip()[:255]
-        if not display_name and not preview:
+        if not display_name:
             errors["display_name"] = _("Enter the heading learners see above the badge.")
         badge_uuid = str(data.get("badge_uuid") or "")
         badges = self.course_badges()
@@ -434,14 +662,14 @@ class BadgeXBlock(XBlock):
             badge_uuid = ""
         rule = None
         if data.get("rule") is not None:
-            blocks = self._api().course_assessments(self.course_key())
+            blocks = self.course_assessments()
             rule, rule_errors = authoring.rule_from_form(
                 data["rule"], self.course_key(), _,
                 blocks=[b["usage_key"] for b in blocks],
                 units=[b["usage_key"] for b in blocks if b["block_type"] == "vertical"],
                 badges=[b["uuid"] for b in badges], own_badge=badge_uuid or None)
             errors.update(rule_errors)
-        image, image_type = (None, None) if preview else self._image(data.get("image"), errors)
+        image, image_type = self._image(data.get("image"), errors)
         return {"fields": fields, "display_name": display_name, "badge_uuid": badge_uuid, "rule": rule,
                 "image": image, "image_type": image_type}, errors
 

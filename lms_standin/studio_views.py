@@ -1,11 +1,13 @@
 """
-The stand-in's XBlock endpoints: a Studio-like editor page, the handler URL and
-the blocks' public resources.
+The stand-in's XBlock endpoints: a Studio-like editor page, the LMS's and Studio's
+handler URLs, and the blocks' public resources.
 
-They guard blocks as the LMS does: handlers need a signed-in user with access
-to the block's course (enrolled, or staff) and a CSRF token (Django's
-middleware checks every POST); the editor is for staff only. What a handler
-may do beyond that is the block's own check.
+They guard blocks as the platform does. The LMS handler needs a signed-in user
+with access to the block's course (enrolled, or staff) and a CSRF token (Django's
+middleware checks every POST). The editor page needs Studio read access to the
+course, as Studio's ``xblock_view_handler``. Studio's handler
+(``component_handler``) needs only a login: what a handler may do beyond that
+is the block's own check, through the ``studio_user_permissions`` service.
 """
 
 import mimetypes
@@ -47,7 +49,8 @@ def _unit_url(row):
 def studio(request, usage_key):
     """The block's editor (studio_view) for course staff, as Studio shows it in its modal."""
     row = _course_block(usage_key)
-    if not platform.is_course_staff(request.user, row.course.course_key):
+    key = xblock_runtime.parse_usage_key(usage_key)
+    if not xblock_runtime.studio_access(request.user, key.context_key, write=False):
         raise PermissionDenied("Only the course team edits blocks.")
     fragment = xblock_runtime.render(request.user, usage_key, "studio_view")
     return render(request, "lms_standin/studio/editor.html", {
@@ -65,7 +68,30 @@ def handler(request, usage_key, handler_name, suffix=""):
     course_key = row.course.course_key
     if not platform.is_course_staff(user, course_key) and not platform.is_enrolled(user, course_key):
         return JsonResponse({"error": "Enroll in the course first."}, status=403)
-    runtime = xblock_runtime.StandInRuntime(user)
+    return _run_handler(request, xblock_runtime.StandInRuntime(user), usage_key, handler_name, suffix)
+
+
+@never_cache
+def studio_handler(request, usage_key, handler_name, suffix=""):
+    """
+    Studio's ``component_handler``: any signed-in user reaches the block's handler in Studio's runtime.
+
+    Studio checks nothing else before the handler runs
+    (cms/djangoapps/contentstore/views/component.py), so neither does the stand-in:
+    the block must check the course role itself. Afterwards Studio saves the block's
+    fields only for course authors; so does the stand-in (anything the handler wrote
+    elsewhere, such as the plugin's tables, is not guarded by this).
+    """
+    _course_block(usage_key)
+    if not request.user.is_authenticated:
+        return JsonResponse({"error": "Sign in first."}, status=403)
+    key = xblock_runtime.parse_usage_key(usage_key)
+    author = xblock_runtime.studio_access(request.user, key.context_key, write=True)
+    runtime = xblock_runtime.StandInStudioRuntime(request.user, save_fields=author)
+    return _run_handler(request, runtime, usage_key, handler_name, suffix)
+
+
+def _run_handler(request, runtime, usage_key, handler_name, suffix):
     block = runtime.load_block(usage_key)
     webob_request = WebobRequest.blank(request.get_full_path(), method=request.method)
     webob_request.body = request.body

@@ -38,6 +38,10 @@ urlpatterns = [
     path("courses/<str:course_key>/jump_to/<str:usage_key>", courseware_views.jump_to, name="course-jump-to"),
     # XBlocks: a Studio-like editor, handlers, and the blocks' public files.
     path("studio/<str:usage_key>/", studio_views.studio, name="studio-block"),
+    path("studio/<str:usage_key>/handler/<str:handler_name>/", studio_views.studio_handler,
+         name="studio-xblock-handler"),
+    path("studio/<str:usage_key>/handler/<str:handler_name>/<path:suffix>", studio_views.studio_handler,
+         name="studio-xblock-handler-suffix"),
     path("xblock/<str:usage_key>/handler/<str:handler_name>/", studio_views.handler, name="xblock-handler"),
     path("xblock/<str:usage_key>/handler/<str:handler_name>/<path:suffix>", studio_views.handler,
          name="xblock-handler-suffix"),

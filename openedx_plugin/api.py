@@ -62,6 +62,9 @@ def save_badge(course_key, fields, *, badge_uuid=None, rule=None, image=None, im
     the badge belongs to that course). Raises ``ValidationError`` with field
     messages for the author.
     """
+    if not isinstance(course_key, str) or not course_key.strip():
+        # "" is how operator-level badges are stored: a course's editor must never reach them.
+        raise ValidationError({"course": "A badge needs the course it belongs to."})
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationError({name: "Not an editable field." for name in unknown})

@@ -57,9 +57,22 @@ class I18nService:
         return self.translator.gettext(text)
 
 
+from opaque_keys.edx.keys import UsageKey
 from xblock.runtime import MemoryIdManager, Runtime
 from xblock.field_data import DictFieldData
 from xblock.fields import ScopeIds
+from xblock.reference.user_service import UserService, XBlockUser
+
+
+class AnonymousUserService(UserService):
+    """As the LMS's user service for a visitor who is not signed in."""
+    def get_current_user(self):
+        user = XBlockUser(is_current_user=True)
+        user.opt_attrs["edx-platform.is_authenticated"] = False
+        return user
+
+
+USAGE = UsageKey.from_string("block-v1:Academy+D101+2026+type@badge_xblock+block@badge")
 
 
 class MiniRuntime(Runtime):
@@ -93,9 +106,9 @@ for lang, (wallet_text, template_text, python_text) in checks.items():
         assert f'lang="{lang}"' in page
         assert ('dir="rtl"' in page) == (lang == "ar"), lang
         ids = MemoryIdManager()
-        runtime = MiniRuntime(ids, ids, services={"i18n": I18nService(lang)})
+        runtime = MiniRuntime(ids, ids, services={"i18n": I18nService(lang), "user": AnonymousUserService()})
         block = runtime.construct_xblock_from_class(
-            BadgeXBlock, ScopeIds("user", "badge_xblock", "def", "block-1"),
+            BadgeXBlock, ScopeIds(None, "badge_xblock", USAGE, USAGE),
             field_data=DictFieldData({"badge_uuid": "b1"}))
         html = block.student_view().content
         assert template_text in html, (lang, html)

@@ -41,9 +41,11 @@ def test_user_service_speaks_the_lms_attributes(staff, student):
 
     from lms_standin.xblock_runtime import StandInUserService
 
-    attrs = StandInUserService(staff).get_current_user().opt_attrs
+    attrs = StandInUserService(staff, user_is_staff=True).get_current_user().opt_attrs
     assert attrs["edx-platform.user_id"] == staff.id and attrs["edx-platform.user_is_staff"] is True
     assert attrs["edx-platform.username"] == "author"
+    # As DjangoXBlockUserService: the staff flag is what the runtime passes, False when it passes none.
+    assert StandInUserService(staff).get_current_user().opt_attrs["edx-platform.user_is_staff"] is False
     assert StandInUserService(student).get_current_user().opt_attrs["edx-platform.user_is_staff"] is False
     anonymous = StandInUserService(AnonymousUser()).get_current_user().opt_attrs
     assert anonymous["edx-platform.is_authenticated"] is False and "edx-platform.user_id" not in anonymous
