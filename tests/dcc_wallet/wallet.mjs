@@ -114,4 +114,5 @@ try {
 } catch (error) {
   out.error = String(error && error.stack || error);
 }
-process.stdout.write(JSON.stringify(out));
+// The libraries log to the console; the result is the last line, after a marker.
+process.stdout.write("\n@@WALLET-RESULT@@" + JSON.stringify(out) + "\n");
