@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from ..models import Award, BackpackConnection, BackpackProvider, PushAttempt
 from .. import ratelimit
+from ..models import Award, BackpackConnection, BackpackProvider, PushAttempt
 from . import http, services, throttle
 from .didauth import MAX_BYTES, PresentationError, json_depth_ok
 from .providers import for_provider
