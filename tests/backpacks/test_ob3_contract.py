@@ -28,7 +28,7 @@ def connected(learner_client, ob3_provider, ob3_host, commit, learner):
 
 def test_304_not_modified_counts_as_sent(connected, award, ob3_provider, ob3_host, commit):
     ob3_host.not_modified_when_unchanged = True
-    first = push(award, ob3_provider, connected, commit)
+    push(award, ob3_provider, connected, commit)
     again = push(award, ob3_provider, connected, commit, force=True)
     assert ob3_host.upserts == [201, 304]
     assert again.status == "sent" and again.last_error == ""
