@@ -133,13 +133,15 @@ def _blank_node_bomb(challenge, nodes=8):
     lambda vp: vp.update(proof=[vp["proof"], vp["proof"]]),
     lambda vp: vp["proof"].update(type="JsonWebSignature2020"),
 ])
-def test_anything_but_the_did_auth_shape_is_refused_before_canonicalisation(mutate, link, client, monkeypatch):
-    def no_canonicalisation(*args, **kwargs):
-        raise AssertionError("canonicalised a presentation that should have been refused on its shape")
+@pytest.mark.parametrize("wallet_kind", [Lcw2020Wallet, TestWallet])
+def test_anything_but_the_did_auth_shape_is_refused_before_json_ld(mutate, wallet_kind, link, client, monkeypatch):
+    def no_json_ld(*args, **kwargs):
+        raise AssertionError("JSON-LD processing of a presentation that should have been refused on its shape")
 
-    vp = Lcw2020Wallet().presentation(link["challenge"])
+    vp = wallet_kind().presentation(link["challenge"])
     mutate(vp)
-    monkeypatch.setattr(jsonld, "canonize", no_canonicalisation)
+    monkeypatch.setattr(jsonld, "canonize", no_json_ld)
+    monkeypatch.setattr(jsonld, "expand", no_json_ld)
     response = post(client, link["vc_request_url"], vp)
     assert response.status_code == 400, response.content
     assert response.json()["error"]
