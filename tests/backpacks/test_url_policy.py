@@ -84,3 +84,10 @@ def test_deeply_nested_answer_is_a_permanent_error_not_a_crash(ob3_host):
             http.request("GET", f"{ob3_host.base}/ims/ob/v3p0/discovery")
     finally:
         ob3_host.handle = original
+
+
+def test_redirects_are_not_followed(ob3_host, monkeypatch):
+    monkeypatch.setattr(ob3_host, "handle", lambda request: (302, b"", {"Location": "https://evil.example/steal"}))
+    with pytest.raises(http.PermanentError, match="redirect"):
+        http.request("GET", f"{ob3_host.base}/ims/ob/v3p0/discovery", headers={"Authorization": "Bearer secret"})
+    assert len(ob3_host.requests) == 1
