@@ -413,6 +413,10 @@ def dcc_exchange(exchange_id, presentation):
     """
     A wallet answers a challenge: verify its DID-Auth presentation, use the challenge up,
     and return the credential. Raises ``PresentationError`` with a reason.
+
+    A refused presentation leaves the challenge usable (the learner's real wallet may
+    still answer), but after ``throttle.max_failures()`` refusals it is withdrawn, so
+    nobody can keep trying against one link.
     """
     now = timezone.now()
     row = (WalletChallenge.objects.select_related("award__badge_class__issuer", "provider")

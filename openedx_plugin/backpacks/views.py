@@ -8,6 +8,7 @@ app, not a browser session, calls it, and what authorises it is the single-use
 challenge signed into the presentation.
 """
 
+import hashlib
 import json
 import logging
 
@@ -180,8 +181,9 @@ def dcc_exchange(request, exchange_id):
     (``didauth.shape_check``, inside ``verify_presentation``); only a small document of
     known shape is ever canonicalised. Bad input is a 400 with a reason, never a 500.
     """
-    for scope, ident in (("dcc_exchange", ratelimit.client_id(request, "ip")),
-                         ("dcc_exchange_id", exchange_id[:64])):
+    # the id comes from the URL: hashed, so a cache key never holds spaces or control characters
+    exchange_key = hashlib.sha256(exchange_id.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    for scope, ident in (("dcc_exchange", ratelimit.client_id(request, "ip")), ("dcc_exchange_id", exchange_key)):
         wait = throttle.wait_for(scope, ident)
         if wait:
             return ratelimit.too_many(wait)

@@ -233,3 +233,16 @@ def test_wallet_page_shows_both_links_as_qr_codes(learner_client, dcc_provider, 
     text = page.content.decode()
     assert 'href="dccrequest://request?' in text and 'href="https://lcw.app/request.html?' in text
     assert text.count('class="obw-qr-svg"') == 2
+
+
+@pytest.mark.parametrize("exchange_id", ["%ED%A0%80", "a%20b%0Ac", "x" * 300, "..%2F..%2Fetc", "%00", "%F0%9F%98%80"])
+def test_hostile_exchange_ids_are_400(exchange_id, client, db):
+    import warnings
+
+    from django.core.cache import CacheKeyWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CacheKeyWarning)  # memcached would refuse such a key outright
+        response = client.post(f"/badges/backpacks/dcc/exchange/{exchange_id}", "{}",
+                               content_type="application/json")
+    assert response.status_code in (400, 404), response.status_code
