@@ -41,6 +41,11 @@ class BadgrServer(App):
         self.imported = {}  # url -> entityId
         self.unverified_urls = set()
 
+    def error_body(self, path, status, description):
+        if path.startswith("/o/"):
+            return super().error_body(path, status, description)  # django-oauth-toolkit: RFC 6749 5.2
+        return envelope(description, [])
+
     def issue_tokens(self):
         access, refresh = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
         self.access[access] = True

@@ -39,6 +39,11 @@ class CredlyServer(App):
         self.badges = {}  # id -> body (+ state)
         self.allow_duplicates = False  # a template setting at Credly
 
+    def error_body(self, path, status, description):
+        # Credly's API pages publish no error body; this is the {"data": {"message"}} wrapping of its
+        # success answers, which is what the plugin reads, and nothing is decided on the message.
+        return {"data": {"message": description}}
+
     def _duplicate(self, body):
         for badge in self.badges.values():
             if badge["badge_template_id"] != body["badge_template_id"] or badge["state"] == "revoked":

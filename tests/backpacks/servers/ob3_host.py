@@ -78,6 +78,12 @@ class OB3Host(App):
             "paths": {},
         }
 
+    def error_body(self, path, status, description):
+        """The API's errors are Imsx_StatusInfo (OB 3.0 6.2); the OAuth endpoints' follow RFC 6749 5.2."""
+        if path.startswith("/ims/ob/v3p0/"):
+            return imsx("internal_server_error" if status >= 500 else "invaliddata", description)
+        return super().error_body(path, status, description)
+
     def expire_access_tokens(self):
         self.access.clear()
 
