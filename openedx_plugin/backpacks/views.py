@@ -11,6 +11,7 @@ challenge signed into the presentation.
 import hashlib
 import json
 import logging
+import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -29,6 +30,7 @@ from .providers import for_provider
 log = logging.getLogger(__name__)
 MAX_PRESENTATION_BYTES = MAX_BYTES  # a real wallet's presentation is under 1 KB
 CONNECTIONS = "openedx_badges:backpacks:connections"
+EXCHANGE_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
 def _provider(provider_id):
@@ -187,7 +189,7 @@ def dcc_exchange(request, exchange_id):
         wait = throttle.wait_for(scope, ident)
         if wait:
             return ratelimit.too_many(wait)
-    if len(exchange_id) > 64:
+    if not EXCHANGE_ID.match(exchange_id):  # ours are token_urlsafe; anything else never reaches the database
         return _refuse("Unknown exchange.")
     body = request.body
     if len(body) > MAX_PRESENTATION_BYTES:

@@ -246,3 +246,9 @@ def test_hostile_exchange_ids_are_400(exchange_id, client, db):
         response = client.post(f"/badges/backpacks/dcc/exchange/{exchange_id}", "{}",
                                content_type="application/json")
     assert response.status_code in (400, 404), response.status_code
+
+
+def test_exchange_ids_that_cannot_be_ours_never_reach_the_database(client, db, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.post("/badges/backpacks/dcc/exchange/%ED%A0%80", "{}", content_type="application/json")
+    assert response.status_code == 400
