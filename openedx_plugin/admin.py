@@ -75,7 +75,8 @@ class IssuerForm(forms.ModelForm):
 
     class Meta:
         model = Issuer
-        fields = ["name", "url", "email", "description", "org", "public_base_url", "identity", "is_default"]
+        fields = ["name", "url", "email", "description", "org", "public_base_url", "identity", "is_default",
+                  "linkedin_organization_id"]
 
     def clean_image_upload(self):
         return _clean_image(self)

@@ -10,6 +10,7 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -60,6 +61,11 @@ class Issuer(models.Model):
     is_default = models.BooleanField(
         default=False,
         help_text=_("The default issuer's did:web document is served at /.well-known/did.json."),
+    )
+    linkedin_organization_id = models.CharField(
+        max_length=32, blank=True, validators=[RegexValidator(r"^[0-9]+$", _("Digits only."))],
+        help_text=_("The issuer's LinkedIn company page id (digits): LinkedIn then shows its logo and page "
+                    "on learners' certifications. Empty: the issuer's name is sent instead."),
     )
     created = models.DateTimeField(auto_now_add=True)
     modified = models.DateTimeField(auto_now=True)
@@ -396,6 +402,8 @@ class BackpackConnection(models.Model):
     client_id = models.CharField(max_length=255, blank=True,
                                  help_text=_("Client id from dynamic registration (Open Badges 3.0 API)."))
     client_secret_encrypted = models.BinaryField(blank=True, null=True, editable=False)
+    client_secret_expires_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("When the host said the registered client secret expires (RFC 7591)."))
     auto_push = models.BooleanField(default=False)
     oauth_state = models.CharField(max_length=64, blank=True, db_index=True)
     pkce_verifier_encrypted = models.BinaryField(blank=True, null=True, editable=False)

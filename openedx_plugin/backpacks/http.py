@@ -2,16 +2,18 @@
 The one way this package talks to remote services.
 
 Every call has connect and read timeouts, a cap on the response size, refuses
-anything but http(s) (and plain http except to loopback unless the operator
-allows it), does not follow redirects (an API answering with a redirect is
-misconfigured, and following one could carry a bearer token elsewhere), and
+anything but http(s), plain http, and loopback, private or link-local targets
+unless the operator allows them (``check_url``), does not follow redirects (an
+API answering with a redirect is misconfigured, and following one could carry a bearer token elsewhere), and
 sorts failures into transient (worth a retry) and permanent ones. Error
 messages are written for people and never contain request headers or bodies,
 so no token can leak through them.
 """
 
+import ipaddress
 import json
 import logging
+import socket
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -21,6 +23,7 @@ from django.conf import settings
 log = logging.getLogger(__name__)
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+DEFAULT_PORTS = {"http": 80, "https": 443}
 USER_AGENT = "openedx-open-badges (+https://github.com/openedx)"
 
 
@@ -61,28 +64,104 @@ def _setting(name, default):
     return getattr(settings, name, default)
 
 
+def _allowed_targets():
+    """Operator-allowed private targets: ``host`` (any port) or ``host:port`` entries."""
+    return {str(entry).strip().lower() for entry in _setting("OPENEDX_BADGES_BACKPACK_ALLOWED_PRIVATE_TARGETS", ())}
+
+
+def _origin(url):
+    """(scheme, host, port) with the scheme's default port filled in; ValueError for a bad port."""
+    parts = urlsplit(url or "")
+    scheme = parts.scheme.lower()
+    return scheme, (parts.hostname or "").lower(), parts.port or DEFAULT_PORTS.get(scheme)
+
+
+def _not_public(address):
+    """True for loopback, private, link-local, shared, reserved, multicast or unspecified addresses."""
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return not address.is_global or address.is_multicast
+
+
+def _addresses(host, port):
+    """The addresses ``host`` stands for (an IP literal, or what the resolver says; none if it fails)."""
+    try:
+        return [ipaddress.ip_address(host.strip("[]"))]
+    except ValueError:
+        pass
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError):
+        return []  # unresolvable: the request itself fails, as a connection error
+    found = []
+    for info in infos:
+        try:
+            found.append(ipaddress.ip_address(info[4][0].split("%", 1)[0]))
+        except ValueError:
+            continue
+    return found
+
+
 def check_url(url):
-    """Refuse a URL we must not call; returns it unchanged."""
+    """
+    Refuse a URL we must not call; returns it unchanged.
+
+    Only http(s), no credentials in the URL; plain http only when the operator allows
+    it (``OPENEDX_BADGES_BACKPACK_ALLOW_HTTP``) or for a target they listed; and no
+    loopback, private, link-local or otherwise non-public address, whatever the scheme,
+    unless the operator lists the target in ``OPENEDX_BADGES_BACKPACK_ALLOWED_PRIVATE_TARGETS``
+    (``"host"`` or ``"host:port"``; tests list their own loopback servers). Without this a
+    discovery document or a provider URL could make the server call its own admin ports.
+    """
     parts = urlsplit(url or "")
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise PermanentError(f"Refusing to call a non-http(s) URL ({parts.scheme or 'no scheme'}).")
     if parts.username or parts.password:
         raise PermanentError("Refusing to call a URL with credentials in it.")
-    if parts.scheme == "http" and parts.hostname not in LOOPBACK and not _setting(
-            "OPENEDX_BADGES_BACKPACK_ALLOW_HTTP", False):
-        raise PermanentError(f"Refusing plain http to {parts.hostname}: tokens would travel unencrypted.")
+    try:
+        scheme, host, port = _origin(url)
+    except ValueError as exc:
+        raise PermanentError("Refusing to call a URL with an invalid port.") from exc
+    allowed = _allowed_targets()
+    listed = host in allowed or f"{host}:{port}" in allowed
+    if scheme == "http" and not listed and not _setting("OPENEDX_BADGES_BACKPACK_ALLOW_HTTP", False):
+        raise PermanentError(f"Refusing plain http to {host}: tokens would travel unencrypted.")
+    if not listed and (host in LOOPBACK or host.endswith(".localhost")
+                       or any(_not_public(address) for address in _addresses(host, port))):
+        raise PermanentError(f"Refusing to call {host}: it is a loopback, private or link-local address "
+                             "(an operator can allow it in OPENEDX_BADGES_BACKPACK_ALLOWED_PRIVATE_TARGETS).")
     return url
 
 
 def same_host(url, base):
-    """True when ``url`` is on the host of ``base`` (Open Badges 3.0 endpoints live on one host)."""
-    return urlsplit(url).hostname == urlsplit(base).hostname
+    """
+    True when ``url`` has the origin of ``base``: scheme, host AND port.
+
+    (The name is kept for callers; comparing host names alone let a document on
+    ``https://host`` send secrets to ``https://host:other-port``.)
+    """
+    try:
+        return _origin(url) == _origin(base)
+    except ValueError:
+        return False
+
+
+def host_within(url, base):
+    """True when ``url`` is https on ``base``'s host or a subdomain of it, on ``base``'s port."""
+    try:
+        scheme, host, port = _origin(url)
+        _base_scheme, base_host, base_port = _origin(base)
+    except ValueError:
+        return False
+    return (scheme == "https" and bool(base_host) and port == (base_port if _base_scheme == "https" else 443)
+            and (host == base_host or host.endswith("." + base_host)))
 
 
 def _error_summary(data, text):
     """A short, human part of an error answer (OAuth ``error_description``, ``detail``...)."""
     if isinstance(data, dict):
-        for key in ("error_description", "error", "detail", "message", "msg"):
+        # imsx_description: 1EdTech's Imsx_StatusInfo, the error body of the Open Badges 3.0 API
+        for key in ("imsx_description", "error_description", "error", "detail", "message", "msg"):
             value = data.get(key)
             if isinstance(value, str) and value:
                 return value[:200]
@@ -95,9 +174,13 @@ def _error_summary(data, text):
     return ""
 
 
-def request(method, url, *, json_body=None, form=None, headers=None, auth=None, what="the service"):
+def request(method, url, *, json_body=None, form=None, headers=None, auth=None, what="the service",
+            not_modified_ok=False):
     """
     Call ``url`` and return a ``Response`` whose ``data`` is the parsed JSON (or None when empty).
+
+    ``not_modified_ok``: a 304 is an answer, not a redirect (the Open Badges 3.0
+    ``upsertCredential`` answers 304 when it already holds the credential unchanged).
 
     Raises ``TransientError``, ``AuthError`` or ``PermanentError`` with a message that
     names ``what`` was called and why it failed.
@@ -130,7 +213,7 @@ def request(method, url, *, json_body=None, form=None, headers=None, auth=None, 
     if text.strip():
         try:
             data = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):
             parse_error = True
     summary = _error_summary(data, text)
     suffix = f": {summary}" if summary else "."
@@ -138,6 +221,8 @@ def request(method, url, *, json_body=None, form=None, headers=None, auth=None, 
         raise TransientError(f"{what} answered HTTP {status}{suffix}", status=status, body=data)
     if status == 401:
         raise AuthError(f"{what} refused the access token (HTTP 401){suffix}", status=status, body=data)
+    if status == 304 and not_modified_ok:
+        return Response(status=status, data=None, headers=answer_headers, text="")
     if 300 <= status < 400:
         raise PermanentError(f"{what} answered with a redirect (HTTP {status}); check the configured URL.",
                              status=status)

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from .. import issuing, keystore
 from ..models import BackpackConnection, BackpackProvider, PushAttempt, WalletChallenge
-from . import http
+from . import http, throttle
 from .didauth import PresentationError, verify_presentation
 from .providers import ProviderError, for_provider
 from .providers.base import secrets_of
@@ -400,10 +400,23 @@ def _domains(issuer):
     return {parts.netloc, f"{parts.scheme}://{parts.netloc}", parts.hostname}
 
 
+def _count_failure(row, now):
+    """A refused presentation: after a few, the challenge dies (guessing it is then pointless)."""
+    ttl = max(1, int((row.expires_at - now).total_seconds()) + 1)
+    if throttle.count_failure(row.exchange_id, ttl) >= throttle.max_failures():
+        WalletChallenge.objects.filter(pk=row.pk, used_at__isnull=True).update(expires_at=now)
+        log.info("DCC exchange %s: too many refused presentations; the challenge is withdrawn.",
+                 row.exchange_id[:8])
+
+
 def dcc_exchange(exchange_id, presentation):
     """
     A wallet answers a challenge: verify its DID-Auth presentation, use the challenge up,
     and return the credential. Raises ``PresentationError`` with a reason.
+
+    A refused presentation leaves the challenge usable (the learner's real wallet may
+    still answer), but after ``throttle.max_failures()`` refusals it is withdrawn, so
+    nobody can keep trying against one link.
     """
     now = timezone.now()
     row = (WalletChallenge.objects.select_related("award__badge_class__issuer", "provider")
@@ -413,9 +426,15 @@ def dcc_exchange(exchange_id, presentation):
     if row.used_at is not None:
         raise PresentationError("This challenge was already used; ask for a new wallet link.")
     if row.expires_at <= now:
-        raise PresentationError("This challenge has expired; ask for a new wallet link.")
+        raise PresentationError("This challenge has expired or was withdrawn after failed attempts; "
+                                "ask for a new wallet link.")
     award = row.award
-    holder = verify_presentation(presentation, challenge=row.challenge, domains=_domains(award.badge_class.issuer))
+    try:
+        holder = verify_presentation(presentation, challenge=row.challenge,
+                                     domains=_domains(award.badge_class.issuer))
+    except PresentationError:
+        _count_failure(row, now)
+        raise
     if not WalletChallenge.objects.filter(pk=row.pk, used_at__isnull=True).update(used_at=now, holder=holder):
         raise PresentationError("This challenge was already used; ask for a new wallet link.")  # a race, lost
     award.refresh_from_db(fields=["revoked"])

@@ -8,8 +8,10 @@ app, not a browser session, calls it, and what authorises it is the single-use
 challenge signed into the presentation.
 """
 
+import hashlib
 import json
 import logging
+import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,15 +21,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from .. import ratelimit
 from ..models import Award, BackpackConnection, BackpackProvider, PushAttempt
-from ..ratelimit import ratelimit
-from . import http, services
-from .didauth import PresentationError
+from . import http, services, throttle
+from .didauth import MAX_BYTES, PresentationError, json_depth_ok
 from .providers import for_provider
 
 log = logging.getLogger(__name__)
-MAX_PRESENTATION_BYTES = 64 * 1024
+MAX_PRESENTATION_BYTES = MAX_BYTES  # a real wallet's presentation is under 1 KB
 CONNECTIONS = "openedx_badges:backpacks:connections"
+EXCHANGE_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
 def _provider(provider_id):
@@ -107,7 +110,7 @@ def auto_push(request, provider_id):
 
 
 @login_required
-@ratelimit("push", key="user", methods=("POST",))
+@ratelimit.ratelimit("push", key="user", methods=("POST",))
 def push(request, provider_id, award_uuid):
     """GET: confirm (so the wallet can link here); POST: send the learner's award."""
     provider = _provider(provider_id)
@@ -128,7 +131,7 @@ def push(request, provider_id, award_uuid):
 
 @login_required
 @require_POST
-@ratelimit("push", key="user")
+@ratelimit.ratelimit("push", key="user")
 def retry(request, attempt_id):
     attempt = get_object_or_404(PushAttempt, pk=attempt_id, award__user=request.user)
     services.retry_push(attempt)
@@ -146,7 +149,10 @@ def _safe_next(request):
 @login_required
 @require_GET
 def dcc_request(request, provider_id, award_uuid):
-    """The wallet link for one of the learner's badges (a fresh challenge each time)."""
+    """The wallet link for one of the learner's badges (a fresh challenge each time, so rate-limited)."""
+    wait = throttle.wait_for("dcc_request", f"u{request.user.pk}")
+    if wait:
+        return ratelimit.too_many(wait)
     provider = _provider(provider_id)
     award = _own_award(request, award_uuid)
     try:
@@ -154,25 +160,51 @@ def dcc_request(request, provider_id, award_uuid):
     except http.RemoteError as exc:
         messages.error(request, str(exc))
         return redirect(CONNECTIONS)
-    return render(request, "openedx_badges/backpacks/dcc_request.html",
-                  {"provider": provider, "award": award, "link": link, "nav": "connections"})
+    from ..views.wallet import qr_svg  # pylint: disable=import-outside-toplevel  (the wallet's QR maker)
+
+    return render(request, "openedx_badges/backpacks/dcc_request.html", {
+        "provider": provider, "award": award, "link": link, "nav": "connections",
+        "qr_deep_link": qr_svg(link["deep_link"], _("QR code of the wallet app link")),
+        "qr_https_link": qr_svg(link["https_link"], _("QR code of the lcw.app link"))})
+
+
+def _refuse(message, status=400):
+    return JsonResponse({"error": message}, status=status)
 
 
 @csrf_exempt
 @require_POST
 def dcc_exchange(request, exchange_id):
-    """The wallet posts its DID-Auth presentation; it gets the credential back."""
-    if len(request.body) > MAX_PRESENTATION_BYTES:
-        return JsonResponse({"error": "The presentation is too large."}, status=413)
+    """
+    The wallet posts its DID-Auth presentation; it gets the credential back.
+
+    Public and unauthenticated, so everything cheap comes first: rate limits (per
+    address, per exchange), the size and nesting of the body, then the DID-Auth shape
+    (``didauth.shape_check``, inside ``verify_presentation``); only a small document of
+    known shape is ever canonicalised. Bad input is a 400 with a reason, never a 500.
+    """
+    # the id comes from the URL: hashed, so a cache key never holds spaces or control characters
+    exchange_key = hashlib.sha256(exchange_id.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    for scope, ident in (("dcc_exchange", ratelimit.client_id(request, "ip")), ("dcc_exchange_id", exchange_key)):
+        wait = throttle.wait_for(scope, ident)
+        if wait:
+            return ratelimit.too_many(wait)
+    if not EXCHANGE_ID.match(exchange_id):  # ours are token_urlsafe; anything else never reaches the database
+        return _refuse("Unknown exchange.")
+    body = request.body
+    if len(body) > MAX_PRESENTATION_BYTES:
+        return _refuse("The presentation is too large.", 413)
+    if not json_depth_ok(body):
+        return _refuse("The body nests too deeply to be a DID-Auth presentation.")
     try:
-        presentation = json.loads(request.body)
-    except ValueError:
-        return JsonResponse({"error": "The body is not JSON."}, status=400)
-    if isinstance(presentation, dict) and isinstance(presentation.get("verifiablePresentation"), dict):
+        presentation = json.loads(body)
+    except (ValueError, RecursionError):
+        return _refuse("The body is not JSON.")
+    if isinstance(presentation, dict) and set(presentation) == {"verifiablePresentation"}:
         presentation = presentation["verifiablePresentation"]  # the VC-API exchange envelope
     try:
         credential = services.dcc_exchange(exchange_id, presentation)
     except PresentationError as exc:
         log.info("DCC exchange %s refused: %s", exchange_id[:8], exc)
-        return JsonResponse({"error": str(exc)}, status=400)
+        return _refuse(str(exc))
     return JsonResponse(credential, status=200)

@@ -47,6 +47,7 @@ OB2_CONTEXT = "https://w3id.org/openbadges/v2"
 DID_V1 = "https://www.w3.org/ns/did/v1"
 MULTIKEY_V1 = "https://w3id.org/security/multikey/v1"
 STATUS_LIST_V1 = "https://www.w3.org/ns/credentials/status/v1"
+ED25519_2020_V1 = "https://w3id.org/security/suites/ed25519-2020/v1"  # DCC wallets' DID-Auth suite
 
 # url -> (file in contexts/, SHA-256 of the file). The hash is checked on first load so an
 # accidental edit of a shipped context (which would change every signature) fails loudly.
@@ -63,6 +64,10 @@ SHIPPED_CONTEXTS: dict[str, tuple[str, str]] = {
     STATUS_LIST_V1: (
         "credentials-status-v1.json",
         "fd08cbf28ddd829ab2f1978c48f43ab07a112c1c90245a0cfac7ba721c65170c",
+    ),
+    ED25519_2020_V1: (
+        "ed25519-signature-2020-v1.json",
+        "b9e1ab971fd8bf2c7553e0c4a9438e0b9450afde1ea1ca5b2492368b9f549588",
     ),
 }
 

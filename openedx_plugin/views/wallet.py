@@ -110,13 +110,13 @@ def filter_awards(queryset, user, *, course=None, status=None, skill=None, now=N
 def linkedin_url(award):
     """LinkedIn's "Add to profile" link for a certification, pointing back at the verification page."""
     issued = award.issued_on.astimezone(UTC)
-    params = {
-        "startTask": "CERTIFICATION_NAME",
-        "name": award.badge_class.name,
-        "organizationName": award.badge_class.issuer.name,
-        "issueYear": issued.year,
-        "issueMonth": issued.month,
-    }
+    issuer = award.badge_class.issuer
+    params = {"startTask": "CERTIFICATION_NAME", "name": award.badge_class.name}
+    if issuer.linkedin_organization_id:  # LinkedIn then links the company page and shows its logo
+        params["organizationId"] = issuer.linkedin_organization_id
+    else:
+        params["organizationName"] = issuer.name
+    params.update(issueYear=issued.year, issueMonth=issued.month)
     if award.valid_until:
         expires = award.valid_until.astimezone(UTC)
         params.update(expirationYear=expires.year, expirationMonth=expires.month)

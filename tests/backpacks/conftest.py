@@ -19,24 +19,32 @@ def _fast(settings):
     settings.CELERY_TASK_ALWAYS_EAGER = True
 
 
+def allow_local(settings, server):
+    """Outbound calls to loopback are refused unless listed: each test lists its own server, and only it."""
+    target = urlsplit(server.base).netloc
+    settings.OPENEDX_BADGES_BACKPACK_ALLOWED_PRIVATE_TARGETS = [
+        *getattr(settings, "OPENEDX_BADGES_BACKPACK_ALLOWED_PRIVATE_TARGETS", []), target]
+    return server
+
+
 @pytest.fixture
-def ob3_host():
+def ob3_host(settings):
     server = OB3Host().start()
-    yield server
+    yield allow_local(settings, server)
     server.stop()
 
 
 @pytest.fixture
-def badgr_server():
+def badgr_server(settings):
     server = BadgrServer().start()
-    yield server
+    yield allow_local(settings, server)
     server.stop()
 
 
 @pytest.fixture
-def credly_server():
+def credly_server(settings):
     server = CredlyServer().start()
-    yield server
+    yield allow_local(settings, server)
     server.stop()
 
 

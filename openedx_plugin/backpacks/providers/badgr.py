@@ -7,9 +7,11 @@ checking it (and sees a revocation). The learner brings an access token and a
 refresh token from their account (the password grant would mean handling their
 password); tokens live about a day and are refreshed at ``{host}/o/token``.
 A "duplicate" refusal means the backpack already has this badge: that counts as sent.
+badgr-server names it: a validation error ``{"name": "DUPLICATE_BADGE", ...}``
+(apps/backpack/serializers_v2.py). The import also requires the badge's recipient to
+be one of the learner's **verified** email addresses there (apps/issuer/helpers.py),
+so every other refusal's reason says so.
 """
-
-import re
 
 from ... import public_urls
 from .. import http
@@ -23,7 +25,9 @@ REGIONS = {
     "ca": "https://api.ca.badgr.io",
     "sg": "https://api.sg.badgr.io",
 }
-_DUPLICATE = re.compile(r"duplicate|already", re.IGNORECASE)
+DUPLICATE_BADGE = "DUPLICATE_BADGE"
+VERIFIED_EMAIL_HINT = ("Canvas Credentials imports a badge only when it was issued to one of the email addresses "
+                       "verified in your account there: check that {email} is added and verified.")
 
 
 class BadgrProvider(Provider):
@@ -71,8 +75,12 @@ class BadgrProvider(Provider):
         try:
             answer = self.with_refresh(attempt.connection, import_)
         except http.PermanentError as exc:
-            if exc.status == 400 and _DUPLICATE.search(str(exc) + " " + _flatten(exc.body)):
+            if exc.status == 400 and _is_duplicate(exc.body):
                 return ""  # already in the backpack
+            if exc.status == 400:
+                email = getattr(attempt.award.user, "email", "") or "your email address"
+                raise http.PermanentError(f"{exc} {VERIFIED_EMAIL_HINT.format(email=email)}", status=exc.status,
+                                          body=exc.body) from exc
             raise
         result = (answer.data or {}).get("result") if isinstance(answer.data, dict) else None
         if isinstance(result, list) and result and isinstance(result[0], dict):
@@ -80,12 +88,8 @@ class BadgrProvider(Provider):
         return ""
 
 
-def _flatten(body):
-    """Every string in an error body: Badgr nests its messages (fieldErrors, validationErrors)."""
-    if isinstance(body, str):
-        return body
-    if isinstance(body, dict):
-        return " ".join(_flatten(value) for value in body.values())
-    if isinstance(body, list):
-        return " ".join(_flatten(value) for value in body)
-    return ""
+def _is_duplicate(body):
+    """badgr-server's duplicate signal: a validation error named DUPLICATE_BADGE."""
+    errors = body.get("validationErrors") if isinstance(body, dict) else None
+    return isinstance(errors, list) and any(
+        isinstance(error, dict) and error.get("name") == DUPLICATE_BADGE for error in errors)

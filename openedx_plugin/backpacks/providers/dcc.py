@@ -24,7 +24,11 @@ from django.utils import timezone
 from ... import public_urls
 from .base import Provider, ProviderError
 
-LCW_HTTPS = "https://lcw.app/request"
+# The app's own scheme (app.config.js of the wallet registers it), and the page DCC's own
+# services link to (digitalcredentials/transaction-service src/transactionManager.js),
+# which forwards to the scheme: wallet 2.1.x does not treat https://lcw.app/request
+# (without .html) as one of its links, so a QR code of that form fails there.
+LCW_HTTPS = "https://lcw.app/request.html"
 LCW_SCHEME = "dccrequest://request"
 
 

@@ -2,16 +2,23 @@
 Open Badges 3.0 API hosts (1EdTech): discovery, dynamic client registration,
 authorization code with PKCE, refresh, and upsertCredential.
 
-The host describes itself at ``{base}/ims/ob/v3p0/discovery`` (an OpenAPI document);
-the OAuth endpoints it names must be on the same host, as the spec requires, so a
-compromised discovery document cannot send our client secret or a learner's code
-elsewhere. ``POST /credentials`` is an upsert (201 created, 200 replaced): pushing
-the same credential again never makes a second copy at the host.
+The host describes itself at ``{base}/ims/ob/v3p0/discovery`` (an OpenAPI document).
+The spec's "same hostname" rule covers only the client's own registration URLs
+(``client_uri``, ``redirect_uris``...); the authorization server may live elsewhere,
+and the spec's own example has discovery on ``1edtech.org`` and registration and
+token endpoints on ``auth.1edtech.org``. Because the discovery document decides where
+our client secret and the learners' codes go, its OAuth endpoints are accepted only
+on the base URL's origin, over https on the base host or one of its subdomains, or
+on hosts the operator lists (``OPENEDX_BADGES_OB3_AUTHORIZATION_HOSTS``, or the
+provider's ``authorization_hosts`` setting). ``POST /credentials`` is an upsert
+(201 created, 200 replaced, 304 unchanged): pushing the same credential again never
+makes a second copy at the host.
 """
 
 import base64
 import hashlib
 import secrets
+from datetime import UTC, datetime
 from importlib import metadata
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -47,6 +54,16 @@ def _with_query(url, params):
     parts = urlsplit(url)
     query = parse_qsl(parts.query, keep_blank_values=True) + list(params.items())
     return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
+
+
+def _secret_expiry(value):
+    """RFC 7591 ``client_secret_expires_at``: seconds since the epoch, 0 (or absent) for never."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+        return None
+    try:
+        return datetime.fromtimestamp(value, tz=UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
 
 
 class OB3ApiProvider(Provider):
@@ -94,12 +111,23 @@ class OB3ApiProvider(Provider):
         for name in ("registration_url", "authorization_url", "token_url", "refresh_url"):
             if found[name]:
                 http.check_url(found[name])
-                if not http.same_host(found[name], self.base):
-                    raise ProviderError(f"{self.what}'s {name.replace('_', ' ')} is on another host; refused.")
+                if not self.authorization_server_allowed(found[name]):
+                    raise ProviderError(
+                        f"{self.what}'s {name.replace('_', ' ')} is on a host that is neither {self.base}'s "
+                        "domain nor one the operator allowed; refused.")
         if found["scopes"] and SCOPE_UPSERT not in found["scopes"]:
             raise ProviderError(f"{self.what} does not offer the credential.upsert scope.")
         cache.set(key, found, DISCOVERY_CACHE_SECONDS)
         return found
+
+    def authorization_server_allowed(self, url):
+        """Same origin as the base URL, https on its host or a subdomain (same port), or an operator-listed host."""
+        if http.same_host(url, self.base) or http.host_within(url, self.base):
+            return True
+        listed = list(getattr(settings, "OPENEDX_BADGES_OB3_AUTHORIZATION_HOSTS", ()) or ())
+        listed += list(self.settings.get("authorization_hosts") or ())
+        # a listed host may be called over whatever check_url allows (https, unless the operator allows http)
+        return (urlsplit(url).hostname or "").lower() in {str(host).lower() for host in listed}
 
     def client_metadata(self, redirect_uri):
         base = issuing.default_base_url()
@@ -124,13 +152,21 @@ class OB3ApiProvider(Provider):
         Register this LMS as a client of the host, once: a registration made for another
         learner's connection to the same host is reused.
         """
-        if connection.client_id and connection.client_secret_encrypted:
+        now = timezone.now()
+
+        def usable(row):
+            return bool(row.client_id and row.client_secret_encrypted) and (
+                row.client_secret_expires_at is None or row.client_secret_expires_at > now)
+
+        if usable(connection):
             return
         other = (type(connection).objects.filter(provider=self.provider).exclude(client_id="")
                  .exclude(pk=connection.pk).order_by("-modified").first())
-        if other is not None and other.client_secret_encrypted:
+        if other is not None and usable(other):
             connection.client_id, connection.client_secret_encrypted = other.client_id, other.client_secret_encrypted
-            connection.save(update_fields=["client_id", "client_secret_encrypted", "modified"])
+            connection.client_secret_expires_at = other.client_secret_expires_at
+            connection.save(update_fields=["client_id", "client_secret_encrypted", "client_secret_expires_at",
+                                           "modified"])
             return
         answer = http.expect_object(http.request(
             "POST", endpoints["registration_url"], json_body=self.client_metadata(redirect_uri),
@@ -140,7 +176,9 @@ class OB3ApiProvider(Provider):
             raise ProviderError(f"{self.what} registered no client id and secret.")
         connection.client_id = client_id
         connection.client_secret_encrypted = encrypt_text(client_secret)
-        connection.save(update_fields=["client_id", "client_secret_encrypted", "modified"])
+        connection.client_secret_expires_at = _secret_expiry(answer.get("client_secret_expires_at"))
+        connection.save(update_fields=["client_id", "client_secret_encrypted", "client_secret_expires_at",
+                                       "modified"])
 
     def _client_auth(self, connection):
         return (connection.client_id, decrypt_text(connection.client_secret_encrypted))
@@ -182,9 +220,22 @@ class OB3ApiProvider(Provider):
         answer = http.expect_object(http.request(
             "POST", endpoints["token_url"], auth=self._client_auth(connection),
             form={"grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri,
-                  "code_verifier": verifier},
+                  "scope": SCOPES, "code_verifier": verifier},
             what=f"{self.what} (token endpoint)"), self.what)
+        self._check_granted_scope(connection, answer)
         store_tokens(connection, answer)
+
+    def _check_granted_scope(self, connection, answer):
+        """A grant without credential.upsert would only fail later, as a 403 on every push."""
+        granted = answer.get("scope")
+        if granted is None:
+            return  # RFC 6749 section 5.1: no scope in the answer means the scope asked for
+        if not isinstance(granted, str) or SCOPE_UPSERT not in granted.split():
+            connection.state = connection.FAILED
+            connection.last_error = f"{self.what} did not grant permission to add credentials (credential.upsert)."
+            connection.save(update_fields=["state", "last_error", "oauth_state", "pkce_verifier_encrypted",
+                                           "oauth_started", "modified"])
+            raise ProviderError(connection.last_error + " Connect again and allow it.")
 
     def refresh(self, connection):
         token = refresh_token(connection)
@@ -200,6 +251,7 @@ class OB3ApiProvider(Provider):
             connection.state, connection.last_error = connection.FAILED, f"{exc} Reconnect your account."
             connection.save(update_fields=["state", "last_error", "modified"])
             raise http.AuthError(connection.last_error) from exc
+        self._check_granted_scope(connection, answer)
         store_tokens(connection, answer)
 
     # --- sending -------------------------------------------------------------------------
@@ -212,11 +264,13 @@ class OB3ApiProvider(Provider):
 
         def upsert(token):
             return http.request("POST", f"{endpoints['api_base']}/credentials", json_body=credential,
-                                headers={"Authorization": f"Bearer {token}"}, what=self.what)
+                                headers={"Authorization": f"Bearer {token}"}, what=self.what,
+                                not_modified_ok=True)
 
         answer = self.with_refresh(attempt.connection, upsert)
-        if answer.status not in (200, 201):
-            raise ProviderError(f"{self.what} answered HTTP {answer.status} instead of 200 or 201.")
+        # OB 3.0 section 6.2.3 upsertCredential: 200 replaced, 201 created, 304 already held unchanged
+        if answer.status not in (200, 201, 304):
+            raise ProviderError(f"{self.what} answered HTTP {answer.status} instead of 200, 201 or 304.")
         return str(credential.get("id", ""))[:255]
 
 

@@ -45,8 +45,8 @@ class Handler(BaseHTTPRequestHandler):
             return self._send(200, b"<html>surprise</html>", "text/html")
         if action == "echo_auth":  # a careless server that quotes the credentials it was sent
             return self._json(400, {"error": "bad", "error_description": f"bad {self.headers.get('Authorization')}"})
-        if isinstance(action, int):
-            return self._json(action, {"error": "scripted_failure", "error_description": f"scripted {action}"})
+        if isinstance(action, int):  # a failure in the error format this server's contract gives
+            return self._json(action, self.app.error_body(parts.path, action, f"scripted {action}"))
         status, body, headers = self.app.handle(request)
         if isinstance(body, (dict, list)):
             return self._json(status, body, headers)
@@ -134,3 +134,7 @@ class App:
 
     def handle(self, request):
         raise NotImplementedError
+
+    def error_body(self, path, status, description):
+        """An error answer as this protocol writes it (RFC 6749 section 5.2 unless a subclass says otherwise)."""
+        return {"error": "scripted_failure", "error_description": description}
