@@ -31,7 +31,30 @@ def test_outside_the_lms_the_base_is_the_stand_in():
     assert compat.enrolled_tab_base() is compat._EnrolledTabStandIn  # pylint: disable=protected-access
 
 
-def test_enabled_for_a_signed_in_learner_of_a_course_with_badges(badge_class, learner):
+def _stand_in_course(key=COURSE):
+    from lms_standin.models import Course as StandInCourse  # pylint: disable=import-outside-toplevel
+
+    return StandInCourse.objects.get_or_create(course_key=key, defaults={"display_name": key})[0]
+
+
+def test_enabled_for_an_enrolled_learner_of_a_course_with_badges(badge_class, learner):
+    from lms_standin.courseware import enroll  # pylint: disable=import-outside-toplevel
+
+    enroll(learner, _stand_in_course())
+    assert BadgesCourseTab.is_enabled(Course(COURSE), user=learner) is True
+
+
+def test_not_enabled_for_a_signed_in_learner_who_is_not_enrolled(badge_class, learner):
+    """As the LMS's EnrolledTab: signing in is not enough, the course needs an enrollment."""
+    _stand_in_course()
+    assert BadgesCourseTab.is_enabled(Course(COURSE), user=learner) is False
+
+
+def test_enabled_for_the_course_team_of_this_course_only(badge_class, learner):
+    from lms_standin.models import CourseAccessRole  # pylint: disable=import-outside-toplevel
+
+    _stand_in_course()
+    CourseAccessRole.objects.create(user=learner, course_id=COURSE, role="staff")
     assert BadgesCourseTab.is_enabled(Course(COURSE), user=learner) is True
 
 
@@ -41,6 +64,9 @@ def test_not_enabled_for_anonymous_visitors(badge_class):
 
 
 def test_not_enabled_without_active_badges(badge_class, learner):
+    from lms_standin.courseware import enroll  # pylint: disable=import-outside-toplevel
+
+    enroll(learner, _stand_in_course())
     assert BadgesCourseTab.is_enabled(Course("course-v1:TestX+NONE+2026"), user=learner) is False
     badge_class.active = False
     badge_class.save()
