@@ -157,6 +157,7 @@ def _unsigned(document: dict) -> dict:
 
 def _canonical(document: Any, loader, check: bool, strict: bool, budget) -> str:
     try:
+        budget = jsonld.meter(document, budget)  # one account for expansion and canonicalisation
         if check:
             return jsonld.canonize(jsonld.check_signable(document, loader, strict=strict, budget=budget), loader,
                                    budget=budget)
@@ -329,8 +330,9 @@ def verify(
     except SigningError as exc:
         raise VerificationError(f"{exc.field}: {exc.reason}") from exc
     try:
-        canon_doc = canonical_document(document, loader, strict=False, budget=budget)
-        canon_config = canonical_proof_config(config, loader, strict=False, budget=budget)
+        account = jsonld.meter(document, budget)  # the proof options are part of the document
+        canon_doc = canonical_document(document, loader, strict=False, budget=account)
+        canon_config = canonical_proof_config(config, loader, strict=False, budget=account)
     except jsonld.BudgetExceeded as exc:
         raise VerificationError(f"refused before checking the signature: {exc}") from exc
     except SigningError as exc:

@@ -194,15 +194,22 @@ class _Default:
 DEFAULT_BUDGET: Any = _Default()
 
 
-def _meter(doc: Any, budget: Budget | None | _Default) -> rdfc.Meter | None:
+def meter(doc: Any, budget: Budget | rdfc.Meter | None | _Default = DEFAULT_BUDGET) -> rdfc.Meter | None:
+    """Open the account of one verification: checks the size of ``doc`` now and returns
+    a ``Meter`` whose CPU time runs from here. Every ``budget`` argument also takes a
+    meter, so the steps of one verification (expansion, canonicalisation of the
+    document and of the proof options) share one CPU limit. None: no budget.
+    """
     if isinstance(budget, _Default):
         budget = UNTRUSTED
-    if budget is None:
-        return None
+    if budget is None or isinstance(budget, rdfc.Meter):
+        return budget
     if not isinstance(budget, Budget):
         raise EngineError(f"budget must be a jsonld.Budget or None, not {type(budget).__name__}")
     rdfc.check_json_size(doc, budget)
     return rdfc.Meter(budget)
+
+
 
 
 def expand(doc: Any, loader: Loader | None = None, on_property_dropped=None, *, budget=None) -> list:
@@ -210,10 +217,10 @@ def expand(doc: Any, loader: Loader | None = None, on_property_dropped=None, *, 
 
     ``budget`` (default: none) limits the size of ``doc`` and the CPU time spent.
     """
-    meter = _meter(doc, budget)
+    account = meter(doc, budget)
     kwargs = {"on_property_dropped": on_property_dropped} if on_property_dropped else {}
     try:
-        return _Processor(meter, **kwargs).expand(doc, _options(loader))
+        return _Processor(account, **kwargs).expand(doc, _options(loader))
     except Exception as exc:
         _reraise(exc, "expansion")
 
@@ -225,10 +232,10 @@ def canonize(doc: Any, loader: Loader | None = None, *, budget=DEFAULT_BUDGET) -
     document over budget raises ``BudgetExceeded`` (an ``EngineError``) fast. Signing
     passes ``None``: the documents are ours, and refusing them would lose an award.
     """
-    meter = _meter(doc, budget)
+    account = meter(doc, budget)
     try:
-        dataset = _Processor(meter).to_rdf(doc, _options(loader))
-        return rdfc.canonize(dataset, meter)
+        dataset = _Processor(account).to_rdf(doc, _options(loader))
+        return rdfc.canonize(dataset, account)
     except Exception as exc:
         _reraise(exc, "canonicalisation")
 
@@ -522,13 +529,11 @@ def check_signable(doc: Any, loader: Loader | None = None, *, strict: bool = Tru
         raise SigningError("", "document must be a JSON object")
     if "@context" not in doc:
         raise SigningError("@context", "missing")
-    meter_budget = UNTRUSTED if isinstance(budget, _Default) else budget
-    if meter_budget is not None:
-        rdfc.check_json_size(doc, meter_budget)  # before any walk of a hostile document
+    account = meter(doc, budget)  # sizes are checked before any walk of a hostile document
     _check_json(doc, "", strict)
     recorder = _DropRecorder(doc)
     try:
-        expanded = expand(doc, loader, on_property_dropped=recorder, budget=budget)
+        expanded = expand(doc, loader, on_property_dropped=recorder, budget=account)
     except (ContextError, BudgetExceeded):
         raise
     except EngineError as exc:
