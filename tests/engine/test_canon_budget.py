@@ -74,7 +74,7 @@ def test_verification_refuses_poisoned_documents_before_the_signature(n):
         "type": "DataIntegrityProof",
         "cryptosuite": "eddsa-rdfc-2022",
         "proofPurpose": "assertionMethod",
-        "verificationMethod": HOLDER + "#" + HOLDER.split(":")[-1],
+        "verificationMethod": HOLDER + "#" + HOLDER.rsplit(":", maxsplit=1)[-1],
         "proofValue": keys.multibase_encode(bytes(64)),
     }
 
