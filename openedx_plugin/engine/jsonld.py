@@ -172,7 +172,7 @@ def _options(loader: Loader | None, **more) -> dict:
 
 
 class _Processor(_pyld.JsonLdProcessor):
-    """pyld's processor with a CPU-time check at every element it expands."""
+    """pyld's processor with a CPU-time check at every element it expands or maps."""
 
     def __init__(self, meter: rdfc.Meter | None = None, **kwargs):
         super().__init__(**kwargs)
@@ -182,6 +182,13 @@ class _Processor(_pyld.JsonLdProcessor):
         if self.meter is not None:
             self.meter.tick()
         return super()._expand(*args, **kwargs)
+
+    def _create_node_map(self, *args, **kwargs):
+        # adding the n-th value of a property compares it with the n - 1 before: a long
+        # list (or many nodes merged by id) is quadratic, so the clock is checked here too
+        if self.meter is not None:
+            self.meter.tick()
+        return super()._create_node_map(*args, **kwargs)
 
 
 class _Default:

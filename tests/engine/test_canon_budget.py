@@ -148,3 +148,48 @@ def test_budget_argument_is_checked():
     with pytest.raises(EngineError):
         jsonld.canonize(clique(2), budget="lots")
     assert isinstance(jsonld.UNTRUSTED, rdfc.Budget)
+
+
+def _credential_around(subject, context=None) -> dict:
+    return {
+        "@context": context or [jsonld.VC_V2, TERMS],
+        "type": ["VerifiableCredential"],
+        "issuer": HOLDER,
+        "credentialSubject": subject,
+        "proof": {
+            "type": "DataIntegrityProof",
+            "cryptosuite": "eddsa-rdfc-2022",
+            "proofPurpose": "assertionMethod",
+            "verificationMethod": HOLDER + "#k",
+            "proofValue": keys.multibase_encode(bytes(64)),
+        },
+    }
+
+
+WORST = {
+    # pyld adds each value of a property after comparing it with those before: quadratic
+    "1450 strings in one list": {"extra": [f"v{i}" for i in range(1450)]},
+    "480 nodes under one property": {"extra": [{"knows": f"v{i}"} for i in range(480)]},
+    "ring of 97 alike blank nodes": {
+        "extra": [{"id": f"_:n{i}", "knows": {"id": f"_:n{(i + 1) % 97}"}} for i in range(97)]
+    },
+    "chain of 96 blank nodes": {"extra": [{"id": f"_:n{i}", "knows": {"id": f"_:n{i + 1}"}} for i in range(96)]},
+    "12-clique": {"extra": [{"id": f"_:n{i}", "knows": [{"id": f"_:n{j}"} for j in range(12) if j != i]}
+                            for i in range(12)]},
+    "@list of 1400": {"extra": {"@list": [f"v{i}" for i in range(1400)]}},
+}
+
+
+@pytest.mark.parametrize("name", list(WORST))
+def test_worst_documents_we_could_build(name):
+    """The figure of issue 17: each refusal (or failed signature) under the default budget."""
+    doc = _credential_around(WORST[name])
+
+    def resolve(vm):
+        return keys.ed25519_from_seed(bytes(32)).public_key(), HOLDER
+
+    dataintegrity.canonical_document(make_credential("did:web:lms.example.edu"))  # contexts processed once
+    refused, seconds = cpu(lambda: dataintegrity.verify(doc, resolve))
+    assert isinstance(refused, VerificationError), refused
+    print(f"\n{name}: {seconds * 1000:.1f} ms CPU ({refused})")
+    assert seconds < 1.0  # generous: measured 10 to 45 ms on a shared 2-core machine
