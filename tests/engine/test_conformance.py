@@ -325,3 +325,15 @@ def test_lone_surrogates_are_refused_at_verification_too():
     signed["description"] = "bad \ud800"
     with pytest.raises(VerificationError):
         _verify(signed)
+
+
+# ----------------------------------------------------------------- language tags
+
+
+def test_language_tags_javascript_refuses_are_refused_at_signing():
+    """jsonld.js in safe mode (the reference's mode) refuses a @language that is not of
+    the BCP 47 shape; so a signature over one could never verify there."""
+    for signer in (dataintegrity.sign, fastsign.sign):
+        with pytest.raises(SigningError, match="language tag"):
+            signer(credential(name={"@value": "x", "@language": "en_US"}), KEY, VM)
+    assert _verify(dataintegrity.sign(credential(name={"@value": "x", "@language": "en-US"}), KEY, VM))

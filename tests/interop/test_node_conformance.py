@@ -144,3 +144,11 @@ def test_poisoned_blank_nodes_are_refused_by_both():
         assert not result["ok"] and "deep iterations" in result["error"]
         with pytest.raises(jsonld.BudgetExceeded):
             jsonld.canonize(clique(n))
+
+
+def test_malformed_language_tags_are_refused_by_both():
+    doc = _credential(name={"@value": "x", "@language": "en_US"})
+    [result] = nodeverifier.canon_sign([{"op": "canonize", "doc": doc}])
+    assert not result["ok"] and "Safe mode" in result["error"]
+    with pytest.raises(Exception, match="language tag"):
+        dataintegrity.sign(doc, KEY, VM)
