@@ -521,7 +521,7 @@ def _prime(shape: _Shape, template: _Template | None, doc: Any, strings: list, l
     """First document with these fixed values: the reference decides (and refuses), and a
     new template must reproduce its answer before it is used on its own."""
     try:
-        reference = jsonld.canonize(jsonld.check_signable(doc, loader), loader, budget=None)
+        reference = jsonld.canonize(jsonld.check_signable(doc, loader, budget=None), loader, budget=None)
     except EngineError:
         return None
     _count("primed")

@@ -219,10 +219,11 @@ def meter(doc: Any, budget: Budget | rdfc.Meter | None | _Default = DEFAULT_BUDG
 
 
 
-def expand(doc: Any, loader: Loader | None = None, on_property_dropped=None, *, budget=None) -> list:
+def expand(doc: Any, loader: Loader | None = None, on_property_dropped=None, *, budget=DEFAULT_BUDGET) -> list:
     """JSON-LD expansion with the offline loader; ContextError for unknown contexts.
 
-    ``budget`` (default: none) limits the size of ``doc`` and the CPU time spent.
+    ``budget`` (default ``UNTRUSTED``; ``None`` for our own documents) limits the size
+    of ``doc`` and the CPU time spent.
     """
     account = meter(doc, budget)
     kwargs = {"on_property_dropped": on_property_dropped} if on_property_dropped else {}
@@ -524,13 +525,13 @@ def _check_expanded(node: Any, doc: Any, strict: bool = True) -> None:
             _check_expanded(value, doc, strict)
 
 
-def check_signable(doc: Any, loader: Loader | None = None, *, strict: bool = True, budget=None) -> list:
+def check_signable(doc: Any, loader: Loader | None = None, *, strict: bool = True, budget=DEFAULT_BUDGET) -> list:
     """Raise SigningError (naming the field) unless ``doc`` survives JSON-LD intact.
 
     Returns the expanded document so the caller can canonicalise it without expanding
     (and re-processing contexts) a second time. ``strict=False`` is the verifier's
-    reading (see ``_check_json``); ``budget`` limits the expansion of untrusted input
-    (``BudgetExceeded``).
+    reading (see ``_check_json``); ``budget`` (default ``UNTRUSTED``, ``None`` when
+    signing our own documents) limits the expansion (``BudgetExceeded``).
     """
     if not isinstance(doc, dict):
         raise SigningError("", "document must be a JSON object")
