@@ -217,8 +217,6 @@ def meter(doc: Any, budget: Budget | rdfc.Meter | None | _Default = DEFAULT_BUDG
     return rdfc.Meter(budget)
 
 
-
-
 def expand(doc: Any, loader: Loader | None = None, on_property_dropped=None, *, budget=DEFAULT_BUDGET) -> list:
     """JSON-LD expansion with the offline loader; ContextError for unknown contexts.
 
@@ -349,47 +347,42 @@ def _check_json(node: Any, path: str, strict: bool = True) -> None:
     canonicalises them exactly.
     """
     bad_chars = _BAD_CHARS if strict else _SURROGATES
-    stack = [(node, path)]
-    while stack:  # iterative: a deeply nested document must not exhaust the stack
-        node, path = stack.pop()
-        if isinstance(node, dict):
-            for key, value in node.items():
-                if not isinstance(key, str):
-                    raise SigningError(path, f"non-string key {key!r}")
-                sub = _path_join(path, key)
-                if _BAD_CHARS.search(key):
-                    raise SigningError(
-                        sub, f"key contains characters that cannot be signed: {find_bad_characters(key)}"
-                    )
-                if key == "@context":
-                    continue  # contexts are JSON-LD syntax (where null is meaningful), not data
-                if value is None:
-                    raise SigningError(sub, "null value (JSON-LD drops it): omit the field instead")
-                if isinstance(value, list) and not value:
-                    raise SigningError(sub, "empty list (JSON-LD drops it): omit the field instead")
-                stack.append((value, sub))
-        elif isinstance(node, list):
-            for i, item in enumerate(node):
-                if item is None:
-                    raise SigningError(_path_join(path, i), "null value (JSON-LD drops it)")
-                stack.append((item, _path_join(path, i)))
-        elif isinstance(node, str):
-            if bad_chars.search(node):
-                raise SigningError(
-                    path,
-                    "contains control or invalid characters that cannot be signed reliably: "
-                    + ", ".join(sorted({f"U+{ord(c):04X}" for c in bad_chars.findall(node)})),
-                )
-        elif isinstance(node, bool):
-            continue
-        elif isinstance(node, (int, float)):
-            if isinstance(node, float) and not math.isfinite(node):
-                raise SigningError(path, "non-finite number")
-            problem = js_number_problem(node) if strict else None
-            if problem:
-                raise SigningError(path, problem)
-        else:
-            raise SigningError(path, f"not a JSON value ({type(node).__name__})")
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if not isinstance(key, str):
+                raise SigningError(path, f"non-string key {key!r}")
+            sub = _path_join(path, key)
+            if _BAD_CHARS.search(key):
+                raise SigningError(sub, f"key contains characters that cannot be signed: {find_bad_characters(key)}")
+            if key == "@context":
+                continue  # contexts are JSON-LD syntax (where null is meaningful), not data
+            if value is None:
+                raise SigningError(sub, "null value (JSON-LD drops it): omit the field instead")
+            if isinstance(value, list) and not value:
+                raise SigningError(sub, "empty list (JSON-LD drops it): omit the field instead")
+            _check_json(value, sub, strict)
+    elif isinstance(node, list):
+        for i, item in enumerate(node):
+            if item is None:
+                raise SigningError(_path_join(path, i), "null value (JSON-LD drops it)")
+            _check_json(item, _path_join(path, i), strict)
+    elif isinstance(node, str):
+        if bad_chars.search(node):
+            raise SigningError(
+                path,
+                "contains control or invalid characters that cannot be signed reliably: "
+                + ", ".join(sorted({f"U+{ord(c):04X}" for c in bad_chars.findall(node)})),
+            )
+    elif isinstance(node, bool):
+        return
+    elif isinstance(node, (int, float)):
+        if isinstance(node, float) and not math.isfinite(node):
+            raise SigningError(path, "non-finite number")
+        problem = js_number_problem(node) if strict else None
+        if problem:
+            raise SigningError(path, problem)
+    else:
+        raise SigningError(path, f"not a JSON value ({type(node).__name__})")
 
 
 class _DropRecorder:
@@ -538,7 +531,10 @@ def check_signable(doc: Any, loader: Loader | None = None, *, strict: bool = Tru
     if "@context" not in doc:
         raise SigningError("@context", "missing")
     account = meter(doc, budget)  # sizes are checked before any walk of a hostile document
-    _check_json(doc, "", strict)
+    try:
+        _check_json(doc, "", strict)
+    except RecursionError as exc:
+        raise SigningError("", "document is nested too deeply") from exc
     recorder = _DropRecorder(doc)
     try:
         expanded = expand(doc, loader, on_property_dropped=recorder, budget=account)
