@@ -152,3 +152,20 @@ def test_malformed_language_tags_are_refused_by_both():
     assert not result["ok"] and "Safe mode" in result["error"]
     with pytest.raises(Exception, match="language tag"):
         dataintegrity.sign(doc, KEY, VM)
+
+
+def test_n_degree_hashing_within_the_limit_agrees():
+    """Blank nodes that share a first-degree hash but need no more N-Degree runs than
+    there are such nodes: both canonicalise them, to the same bytes."""
+    twins = _credential()
+    twins["evidence"] = [{"type": ["Evidence"], "name": "Same"}, {"type": ["Evidence"], "name": "Same"}]
+    pair = _credential()
+    pair["credentialSubject"]["result"] = [
+        {"type": ["Result"], "value": "A", "resultDescription": "urn:x:rd"},
+        {"type": ["Result"], "value": "A", "resultDescription": "urn:x:rd"},
+    ]
+    docs = [twins, pair]
+    results = nodeverifier.canon_sign([{"op": "canonize", "doc": d} for d in docs])
+    for doc, result in zip(docs, results, strict=True):
+        assert result["ok"], result
+        assert jsonld.canonize(doc) == result["nquads"]
