@@ -30,8 +30,8 @@ import copy
 
 import pytest
 
-from openedx_plugin.engine import dataintegrity, fastsign, jsonld, keys, verify
-from openedx_plugin.engine.errors import EngineError, SigningError, VerificationError
+from openedx_plugin.engine import dataintegrity, fastsign, jsonld, keys, ob3, verify
+from openedx_plugin.engine.errors import DataError, EngineError, SigningError, VerificationError
 
 from .conftest import EXAMPLES_V2, NOW, make_credential
 
@@ -337,3 +337,17 @@ def test_language_tags_javascript_refuses_are_refused_at_signing():
         with pytest.raises(SigningError, match="language tag"):
             signer(credential(name={"@value": "x", "@language": "en_US"}), KEY, VM)
     assert _verify(dataintegrity.sign(credential(name={"@value": "x", "@language": "en-US"}), KEY, VM))
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: ob3.build_result(status={}),
+        lambda: ob3.build_alignment("Skill", "https://x.example/s", target_type={"a": 1}),
+        lambda: ob3.build_achievement("https://x.example/a", "A", "B", criteria_narrative="C", achievement_type=["x"]),
+    ],
+)
+def test_builders_raise_data_errors_for_values_of_the_wrong_type(call):
+    """An unhashable value used to escape as a TypeError from the membership test."""
+    with pytest.raises(DataError):
+        call()
