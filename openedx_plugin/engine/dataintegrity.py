@@ -8,6 +8,7 @@ another implementation gets located.
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 import re
 from collections.abc import Callable
@@ -17,7 +18,7 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
-from . import jsonld
+from . import jsonld, vcmodel
 from .errors import ContextError, EngineError, SigningError, VerificationError
 from .keys import multibase_decode, multibase_encode
 
@@ -35,6 +36,7 @@ __all__ = [
     "sign",
     "verify",
     "check_signed",
+    "DATA_INTEGRITY_V2",
 ]
 
 PROOF_TYPE = "DataIntegrityProof"
@@ -80,6 +82,53 @@ def issuer_id(document: dict) -> str | None:
     return issuer if isinstance(issuer, str) else None
 
 
+#: The Data Integrity context. The reference stack adds it to the proof options (and to
+#: the document) when the document's @context has neither it nor the VC 2.0 context
+#: (which defines the Data Integrity terms). It is not shipped (ADR 0014), so such
+#: documents are refused at signing and at verification instead.
+DATA_INTEGRITY_V2 = "https://w3id.org/security/data-integrity/v2"
+
+
+def _check_proof_terms(context: Any) -> None:
+    """Refuse a document whose @context does not define the Data Integrity terms."""
+    contexts = context if isinstance(context, list) else [context]
+    if jsonld.VC_V2 not in contexts and DATA_INTEGRITY_V2 not in contexts:
+        raise SigningError(
+            "@context",
+            f"must include {jsonld.VC_V2} (or {DATA_INTEGRITY_V2}, not shipped): otherwise the proof options "
+            "would be signed without the Data Integrity terms",
+        )
+
+
+def _guard(error: type[EngineError], make: Callable[[Exception], EngineError]):
+    """Every failure of a public function is an engine error: ``error`` passes, any
+    other exception becomes ``make(exc)`` with the cause chained."""
+
+    def decorate(fn):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            try:
+                return fn(*args, **kwargs)
+            except error:
+                raise
+            except Exception as exc:
+                raise make(exc) from exc
+
+        return wrapper
+
+    return decorate
+
+
+def _unexpected(exc: Exception) -> str:
+    return str(exc) if isinstance(exc, EngineError) else f"{type(exc).__name__}: {exc}"
+
+
+_signing_guard = _guard(EngineError, lambda exc: SigningError("", f"cannot sign: {_unexpected(exc)}"))
+_verifying_guard = _guard(VerificationError, lambda exc: VerificationError(f"cannot verify: {_unexpected(exc)}"))
+_engine_guard = _guard(EngineError, lambda exc: EngineError(f"{type(exc).__name__}: {exc}"))
+
+
+@_signing_guard
 def proof_config(
     document: dict,
     verification_method: str,
@@ -91,6 +140,7 @@ def proof_config(
         created = datetime.now(UTC)
     if not isinstance(document, dict) or "@context" not in document:
         raise SigningError("@context", "a signed document needs an @context")
+    _check_proof_terms(document["@context"])
     return {
         "@context": copy.deepcopy(document["@context"]),
         "type": PROOF_TYPE,
@@ -105,20 +155,43 @@ def _unsigned(document: dict) -> dict:
     return {k: v for k, v in document.items() if k != "proof"}
 
 
-def canonical_document(document: dict, loader=None, *, check: bool = True) -> str:
-    """RDFC-1.0 N-Quads of the document without its proof (after the signability check)."""
-    unsigned = _unsigned(document)
-    if check:
-        return jsonld.canonize(jsonld.check_signable(unsigned, loader), loader)
-    return jsonld.canonize(unsigned, loader)
+def _canonical(document: Any, loader, check: bool, strict: bool, budget) -> str:
+    try:
+        budget = jsonld.meter(document, budget)  # one account for expansion and canonicalisation
+        if check:
+            return jsonld.canonize(jsonld.check_signable(document, loader, strict=strict, budget=budget), loader,
+                                   budget=budget)
+        return jsonld.canonize(document, loader, budget=budget)
+    except EngineError:
+        raise
+    except Exception as exc:  # pragma: no cover - jsonld wraps pyld already; belt and braces
+        raise EngineError(f"cannot canonicalise: {_unexpected(exc)}") from exc
 
 
-def canonical_proof_config(config: dict, loader=None, *, check: bool = True) -> str:
-    if check:
-        return jsonld.canonize(jsonld.check_signable(config, loader), loader)
-    return jsonld.canonize(config, loader)
+@_engine_guard
+def canonical_document(
+    document: dict, loader=None, *, check: bool = True, strict: bool = True, budget=jsonld.DEFAULT_BUDGET
+) -> str:
+    """RDFC-1.0 N-Quads of the document without its proof (after the signability check).
+
+    ``budget`` (default ``jsonld.UNTRUSTED``) limits the work spent on input we did not
+    produce; ``budget=None`` is for our own documents. ``strict=False`` is the verifier's
+    reading of the signability check (see ``jsonld.check_signable``).
+    """
+    if not isinstance(document, dict):
+        raise SigningError("", "document must be a JSON object")
+    return _canonical(_unsigned(document), loader, check, strict, budget)
 
 
+@_engine_guard
+def canonical_proof_config(
+    config: dict, loader=None, *, check: bool = True, strict: bool = True, budget=jsonld.DEFAULT_BUDGET
+) -> str:
+    """RDFC-1.0 N-Quads of the proof options (same keywords as ``canonical_document``)."""
+    return _canonical(config, loader, check, strict, budget)
+
+
+@_engine_guard
 def hash_data(canonical_config: str, canonical_doc: str) -> bytes:
     """sha256(proof config) || sha256(document): the 64 bytes Ed25519 signs."""
     return (
@@ -127,11 +200,13 @@ def hash_data(canonical_config: str, canonical_doc: str) -> bytes:
     )
 
 
+@_engine_guard
 def sign_hash(data: bytes, private_key: ed25519.Ed25519PrivateKey) -> str:
     """The ``proofValue``: ``z`` + base58btc(Ed25519 signature)."""
     return multibase_encode(private_key.sign(data))
 
 
+@_signing_guard
 def sign(
     document: dict,
     private_key: ed25519.Ed25519PrivateKey,
@@ -155,11 +230,13 @@ def sign(
         raise SigningError("proof.verificationMethod", "must be an absolute IRI")
     if proof_purpose not in _PURPOSES:
         raise SigningError("proof.proofPurpose", f"must be one of {sorted(_PURPOSES)}")
+    if vcmodel.is_credential(document):
+        vcmodel.check_credential(document)  # what the verifiers refuse is never signed
     unsigned = copy.deepcopy(document)
     config = proof_config(unsigned, verification_method, created, proof_purpose)
     try:
-        canon_doc = canonical_document(unsigned, loader)
-        canon_config = canonical_proof_config(config, loader)
+        canon_doc = canonical_document(unsigned, loader, budget=None)
+        canon_config = canonical_proof_config(config, loader, budget=None)
     except SigningError as exc:
         raise SigningError(exc.field, exc.reason) from exc
     proof = {k: v for k, v in config.items() if k != "@context"}
@@ -210,18 +287,22 @@ def _check_proof_metadata(proof: dict, document: dict, expected_proof_purpose: s
     return signature
 
 
+@_verifying_guard
 def verify(
     document: dict,
     resolve_verification_method: ResolveVM,
     loader=None,
     *,
     expected_proof_purpose: str = "assertionMethod",
+    budget=jsonld.DEFAULT_BUDGET,
 ) -> dict:
     """Verify an eddsa-rdfc-2022 proof; returns the proof on success.
 
     ``resolve_verification_method(vm_id)`` returns ``(Ed25519PublicKey, controller_id)``
     and should itself refuse keys not authorised for the proof purpose. The controller
     must be the credential's issuer: a valid signature by someone else's key proves nothing.
+    Canonicalisation runs under ``budget`` (default ``jsonld.UNTRUSTED``). Every failure
+    is a ``VerificationError``.
     """
     if not isinstance(document, dict):
         raise VerificationError("document is not a JSON object")
@@ -245,8 +326,15 @@ def verify(
     config = {k: v for k, v in proof.items() if k not in ("proofValue", "@context")}
     config["@context"] = copy.deepcopy(document.get("@context"))
     try:
-        canon_doc = canonical_document(document, loader)
-        canon_config = canonical_proof_config(config, loader)
+        _check_proof_terms(config["@context"])
+    except SigningError as exc:
+        raise VerificationError(f"{exc.field}: {exc.reason}") from exc
+    try:
+        account = jsonld.meter(document, budget)  # the proof options are part of the document
+        canon_doc = canonical_document(document, loader, strict=False, budget=account)
+        canon_config = canonical_proof_config(config, loader, strict=False, budget=account)
+    except jsonld.BudgetExceeded as exc:
+        raise VerificationError(f"refused before checking the signature: {exc}") from exc
     except SigningError as exc:
         raise VerificationError(f"{exc.field}: {exc.reason}; such content is not reliably signed") from exc
     except ContextError as exc:

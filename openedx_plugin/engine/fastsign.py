@@ -40,12 +40,11 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric import ed25519
 from pyld import jsonld as _pyld
-from pyld.canon import URDNA2015
 from pyld.nquads import RDF_LANGSTRING as _RDF_LANGSTRING
 from pyld.nquads import XSD_STRING as _XSD_STRING
 from pyld.nquads import escape as _escape
 
-from . import dataintegrity, jsonld
+from . import dataintegrity, jsonld, rdfc, vcmodel
 from .errors import EngineError
 
 __all__ = ["sign", "canonical_document", "canonical_proof_config", "stats", "clear_cache", "MAX_SHAPES"]
@@ -201,7 +200,8 @@ def _context_terms(contexts: list, loader) -> tuple[frozenset, frozenset]:
 
 
 def _options(loader) -> dict:
-    return {"documentLoader": loader or jsonld.document_loader, "base": None}
+    # the reference's options (rdfDirection: a context's default @direction types literals)
+    return {"documentLoader": loader or jsonld.document_loader, "base": None, "rdfDirection": jsonld.RDF_DIRECTION}
 
 
 def _to_quads(doc: Any, loader) -> list:
@@ -415,7 +415,8 @@ class _FirstDegree(dict):
 
 
 def _canonize_with_pyld(quads: list, components: dict) -> str:
-    """pyld's URDNA2015 on the quads (fresh dicts: it relabels blank nodes in place)."""
+    """The reference's RDFC-1.0 (pyld's URDNA2015 through ``rdfc``) on the quads (fresh
+    dicts: it relabels blank nodes in place)."""
     dataset = []
     for quad in quads:
         item = {}
@@ -423,7 +424,7 @@ def _canonize_with_pyld(quads: list, components: dict) -> str:
             if text is not None:
                 item[comp_key] = {"type": "blank node", "value": text} if text[0] == "_" else dict(components[text])
         dataset.append(item)
-    return URDNA2015().main({"@default": dataset}, {"format": "application/n-quads"})
+    return rdfc.canonize({"@default": dataset})
 
 
 class _Shape:
@@ -520,7 +521,7 @@ def _prime(shape: _Shape, template: _Template | None, doc: Any, strings: list, l
     """First document with these fixed values: the reference decides (and refuses), and a
     new template must reproduce its answer before it is used on its own."""
     try:
-        reference = jsonld.canonize(jsonld.check_signable(doc, loader), loader)
+        reference = jsonld.canonize(jsonld.check_signable(doc, loader, budget=None), loader, budget=None)
     except EngineError:
         return None
     _count("primed")
@@ -589,26 +590,30 @@ def _canonical(doc: dict, loader, walked: tuple | None = None) -> str | None:
 # --------------------------------------------------------------------------- public API
 
 
+@dataintegrity._engine_guard
 def canonical_document(document: dict, loader=None) -> str:
     """RDFC-1.0 N-Quads of ``document`` without its proof; same result (and errors) as
-    ``dataintegrity.canonical_document``."""
+    ``dataintegrity.canonical_document``. For documents we build (no budget): input
+    from outside goes to ``dataintegrity.canonical_document`` with its budget."""
     if isinstance(document, dict):
         unsigned = {k: v for k, v in document.items() if k != "proof"}
         result = _canonical(unsigned, loader)
         if result is not None:
             return result
-    return dataintegrity.canonical_document(document, loader)
+    return dataintegrity.canonical_document(document, loader, budget=None)
 
 
+@dataintegrity._engine_guard
 def canonical_proof_config(config: dict, loader=None) -> str:
     """``dataintegrity.canonical_proof_config`` through the template cache."""
     result = _canonical(config, loader) if isinstance(config, dict) else None
-    return result if result is not None else dataintegrity.canonical_proof_config(config, loader)
+    return result if result is not None else dataintegrity.canonical_proof_config(config, loader, budget=None)
 
 
 _VM = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$")
 
 
+@dataintegrity._signing_guard
 def sign(
     document: dict,
     private_key: ed25519.Ed25519PrivateKey,
@@ -638,8 +643,9 @@ def sign(
         or not isinstance(verification_method, str)
         or not _VM.match(verification_method)
         or proof_purpose not in dataintegrity._PURPOSES
+        or (vcmodel.is_credential(document) and vcmodel.credential_problems(document))
     ):
-        return reference(created)
+        return reference(created)  # the reference raises the error
     sig: list = []
     strings: list = []
     try:

@@ -2,15 +2,21 @@
 RDFC-1.0 canonicalisation, and the pre-signing check that refuses data pyld would alter.
 
 Why the check exists: a Data Integrity signature covers the canonical N-Quads, not the
-JSON. Anything pyld drops (undefined terms, relative IRIs, nulls) or serialises wrongly
-(some control characters) would be shown to users but not signed, or would make the
-signature unverifiable by other (JavaScript) verifiers. So such data is refused, never
-silently altered.
+JSON. Anything pyld drops (undefined terms, relative IRIs, nulls) would be shown to users
+but not signed; numbers JavaScript reads differently, or control characters, would make
+the signature unverifiable by other (JavaScript) verifiers. So such data is refused at
+signing, never silently altered. Verification is more lenient where RDFC-1.0 is exact
+(control characters in literals, any number): it checks what others signed.
+
+Canonicalisation converts to RDF as the reference cryptosuite does (JSON-LD
+``rdfDirection: i18n-datatype``, so ``@direction`` is signed) and runs RDFC-1.0 through
+``rdfc`` (canonical escapes, and a ``Budget`` for input we did not produce).
 """
 
 from __future__ import annotations
 
 import copy
+import decimal
 import hashlib
 import json
 import math
@@ -22,7 +28,9 @@ from typing import Any
 
 from pyld import jsonld as _pyld
 
+from . import rdfc
 from .errors import ContextError, EngineError, SigningError
+from .rdfc import UNTRUSTED, Budget, BudgetExceeded
 
 __all__ = [
     "VC_V2",
@@ -38,6 +46,9 @@ __all__ = [
     "expand",
     "canonize",
     "check_signable",
+    "Budget",
+    "BudgetExceeded",
+    "UNTRUSTED",
     "find_bad_characters",
 ]
 
@@ -125,8 +136,8 @@ def make_document_loader(extra: Mapping[str, dict]) -> Loader:
     return loader
 
 
-def _context_error_in(exc: BaseException) -> ContextError | None:
-    """pyld wraps loader failures (several levels deep); find our ContextError again."""
+def _engine_error_in(exc: BaseException) -> EngineError | None:
+    """pyld wraps loader failures (several levels deep); find our own error again."""
     seen = set()
     stack = [exc]
     while stack:
@@ -134,39 +145,110 @@ def _context_error_in(exc: BaseException) -> ContextError | None:
         if e is None or id(e) in seen:
             continue
         seen.add(id(e))
-        if isinstance(e, ContextError):
+        if isinstance(e, EngineError):
             return e
         stack.extend([e.__cause__, e.__context__, getattr(e, "cause", None)])
     return None
 
 
+def _reraise(exc: BaseException, what: str):
+    """Raise the engine error for any failure of pyld (never a bare KeyError or RecursionError)."""
+    own = _engine_error_in(exc)
+    if isinstance(own, ContextError):
+        raise ContextError(own.url) from exc
+    if isinstance(own, BudgetExceeded):
+        raise BudgetExceeded(str(own)) from exc
+    if isinstance(exc, _pyld.JsonLdError):
+        raise EngineError(f"JSON-LD {what} failed: {exc}") from exc
+    raise EngineError(f"JSON-LD {what} failed: {type(exc).__name__}: {exc}") from exc
+
+
+#: How the reference cryptosuite (eddsa-rdfc-2022, Digital Bazaar) converts JSON-LD to
+#: RDF: a value with ``@direction`` becomes a literal typed
+#: ``https://www.w3.org/ns/i18n#{language}_{direction}`` (JSON-LD 1.1 API, Serialize RDF as
+#: JSON-LD / Deserialize, ``rdfDirection``). Without it pyld drops the direction.
+RDF_DIRECTION = "i18n-datatype"
+
+
 def _options(loader: Loader | None, **more) -> dict:
     # base=None: pyld otherwise resolves relative IRIs against 'http://example.org/base/',
     # which JavaScript verifiers never do (they drop them), so signatures would differ.
-    return {"documentLoader": loader or document_loader, "base": None, **more}
+    return {"documentLoader": loader or document_loader, "base": None, "rdfDirection": RDF_DIRECTION, **more}
 
 
-def expand(doc: Any, loader: Loader | None = None, on_property_dropped=None) -> list:
-    """JSON-LD expansion with the offline loader; ContextError for unknown contexts."""
+class _Processor(_pyld.JsonLdProcessor):
+    """pyld's processor with a CPU-time check at every element it expands or maps."""
+
+    def __init__(self, meter: rdfc.Meter | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.meter = meter
+
+    def _expand(self, *args, **kwargs):
+        if self.meter is not None:
+            self.meter.tick()
+        return super()._expand(*args, **kwargs)
+
+    def _create_node_map(self, *args, **kwargs):
+        # adding the n-th value of a property compares it with the n - 1 before: a long
+        # list (or many nodes merged by id) is quadratic, so the clock is checked here too
+        if self.meter is not None:
+            self.meter.tick()
+        return super()._create_node_map(*args, **kwargs)
+
+
+class _Default:
+    def __repr__(self) -> str:
+        return "UNTRUSTED"
+
+
+#: The default of every ``budget`` argument: ``UNTRUSTED``. Pass ``budget=None`` only for
+#: documents this service built itself (signing).
+DEFAULT_BUDGET: Any = _Default()
+
+
+def meter(doc: Any, budget: Budget | rdfc.Meter | None | _Default = DEFAULT_BUDGET) -> rdfc.Meter | None:
+    """Open the account of one verification: checks the size of ``doc`` now and returns
+    a ``Meter`` whose CPU time runs from here. Every ``budget`` argument also takes a
+    meter, so the steps of one verification (expansion, canonicalisation of the
+    document and of the proof options) share one CPU limit. None: no budget.
+    """
+    if isinstance(budget, _Default):
+        budget = UNTRUSTED
+    if budget is None or isinstance(budget, rdfc.Meter):
+        return budget
+    if not isinstance(budget, Budget):
+        raise EngineError(f"budget must be a jsonld.Budget or None, not {type(budget).__name__}")
+    rdfc.check_json_size(doc, budget)
+    return rdfc.Meter(budget)
+
+
+def expand(doc: Any, loader: Loader | None = None, on_property_dropped=None, *, budget=DEFAULT_BUDGET) -> list:
+    """JSON-LD expansion with the offline loader; ContextError for unknown contexts.
+
+    ``budget`` (default ``UNTRUSTED``; ``None`` for our own documents) limits the size
+    of ``doc`` and the CPU time spent.
+    """
+    account = meter(doc, budget)
     kwargs = {"on_property_dropped": on_property_dropped} if on_property_dropped else {}
     try:
-        return _pyld.expand(doc, _options(loader), **kwargs)
-    except _pyld.JsonLdError as exc:
-        ctx = _context_error_in(exc)
-        if ctx is not None:
-            raise ContextError(ctx.url) from exc
-        raise EngineError(f"JSON-LD expansion failed: {exc}") from exc
+        return _Processor(account, **kwargs).expand(doc, _options(loader))
+    except Exception as exc:
+        _reraise(exc, "expansion")
 
 
-def canonize(doc: Any, loader: Loader | None = None) -> str:
-    """RDFC-1.0 canonical N-Quads (pyld's default algorithm is the obsolete URGNA2012)."""
+def canonize(doc: Any, loader: Loader | None = None, *, budget=DEFAULT_BUDGET) -> str:
+    """RDFC-1.0 canonical N-Quads, as the eddsa-rdfc-2022 reference computes them.
+
+    ``budget``: the limits for input we did not produce (default ``UNTRUSTED``); a
+    document over budget raises ``BudgetExceeded`` (an ``EngineError``) fast. Signing
+    passes ``None``: the documents are ours, and refusing them would lose an award.
+    """
+    account = meter(doc, budget)
     try:
-        return _pyld.normalize(doc, _options(loader, algorithm="URDNA2015", format="application/n-quads"))
-    except _pyld.JsonLdError as exc:
-        ctx = _context_error_in(exc)
-        if ctx is not None:
-            raise ContextError(ctx.url) from exc
-        raise EngineError(f"JSON-LD canonicalisation failed: {exc}") from exc
+        dataset = _Processor(account).to_rdf(doc, _options(loader))
+        return rdfc.canonize(dataset, account)
+    except Exception as exc:
+        _reraise(exc, "canonicalisation")
 
 
 # Characters pyld 3.3's N-Quads serialiser leaves raw although RDFC-1.0 requires an
@@ -191,8 +273,85 @@ def find_bad_characters(value: str) -> list[str]:
     return sorted({f"U+{ord(c):04X}" for c in _BAD_CHARS.findall(value)})
 
 
-def _check_json(node: Any, path: str) -> None:
-    """Refuse JSON values that expansion drops or that pyld would serialise wrongly."""
+# Lone surrogates cannot be encoded as UTF-8 by anyone: refused at verification too.
+_SURROGATES = re.compile("[\ud800-\udfff]")
+#: Largest integer every JavaScript verifier reads exactly (Number.MAX_SAFE_INTEGER).
+JS_MAX_SAFE_INTEGER = 2**53 - 1
+# BCP 47 shape that jsonld.js checks in safe mode (a language tag of another shape is refused there).
+_LANGUAGE_TAG = re.compile(r"^[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*$")
+
+
+def _pyld_number(value: float) -> str:
+    """The literal pyld writes for a JSON number (JSON-LD 1.1 toRdf, Python float)."""
+    if not value.is_integer() or abs(value) >= 1e21:
+        return re.sub(r"(\d)0*E\+?(-)?0*(\d)", r"\1E\2\3", f"{value:1.15E}")
+    return str(int(value))
+
+
+def _js_number(value: float) -> str:
+    """The literal jsonld.js writes for the same JSON number.
+
+    jsonld.js calls a number a double when ``String(n)`` contains a ``.`` or
+    ``|n| >= 1e21``, then writes ``n.toExponential(15)`` (ties round away from zero);
+    otherwise it writes ``n.toFixed(0)``. ``String(n)`` is the shortest round-trip digits
+    (as Python's repr), in plain notation for 1e-7 <= |n| < 1e21.
+    """
+    digits, exponent = _shortest_digits(value)
+    # plain notation for exponents -7 < e < 21: a point when there are fractional digits;
+    # exponential notation otherwise: a point when there is more than one digit
+    has_point = len(digits) > exponent + 1 if -7 < exponent < 21 else len(digits) > 1
+    if has_point or abs(value) >= 1e21:
+        exact = decimal.Decimal(value)
+        with decimal.localcontext() as ctx:
+            ctx.prec = 16
+            ctx.rounding = decimal.ROUND_HALF_UP
+            rounded = +exact
+        sign, dig, exp = rounded.as_tuple()
+        dig = "".join(map(str, dig)).ljust(16, "0")
+        e10 = exp + len(rounded.as_tuple().digits) - 1
+        mantissa = dig[0] + "." + (dig[1:].rstrip("0") or "0")
+        return ("-" if sign else "") + mantissa + "E" + str(e10)
+    return str(int(decimal.Decimal(value).to_integral_value(decimal.ROUND_HALF_UP)))
+
+
+def _shortest_digits(value: float) -> tuple[str, int]:
+    """(significant digits, decimal exponent of the first) of the shortest repr of ``value``."""
+    _, digits, exp = decimal.Decimal(repr(abs(value))).normalize().as_tuple()
+    text = "".join(map(str, digits))
+    return text, exp + len(text) - 1
+
+
+def js_number_problem(value: int | float) -> str | None:
+    """Why JavaScript verifiers would canonicalise this JSON number differently, or None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        if abs(value) > JS_MAX_SAFE_INTEGER:
+            return f"integer {value} is beyond 2^53 - 1, which JavaScript verifiers cannot read exactly"
+        return None
+    if not math.isfinite(value):
+        return "non-finite number"
+    if value == 0:
+        return None
+    if value.is_integer() and abs(value) > JS_MAX_SAFE_INTEGER:
+        return f"number {value!r} is beyond 2^53 - 1, which JavaScript verifiers cannot read exactly"
+    if _pyld_number(value) != _js_number(value):
+        return (
+            f"number {value!r} is canonicalised as {_pyld_number(value)!r} here but as {_js_number(value)!r} by "
+            "JavaScript verifiers: write it as a string, or with other digits"
+        )
+    return None
+
+
+def _check_json(node: Any, path: str, strict: bool = True) -> None:
+    """Refuse JSON values that expansion drops or that pyld would serialise wrongly.
+
+    ``strict`` (signing): also refuse what JavaScript verifiers read differently (large
+    or oddly printed numbers) and control characters (a documented choice: they are
+    never part of a badge). Verification (``strict=False``) accepts both: RDFC-1.0
+    canonicalises them exactly.
+    """
+    bad_chars = _BAD_CHARS if strict else _SURROGATES
     if isinstance(node, dict):
         for key, value in node.items():
             if not isinstance(key, str):
@@ -206,25 +365,27 @@ def _check_json(node: Any, path: str) -> None:
                 raise SigningError(sub, "null value (JSON-LD drops it): omit the field instead")
             if isinstance(value, list) and not value:
                 raise SigningError(sub, "empty list (JSON-LD drops it): omit the field instead")
-            _check_json(value, sub)
+            _check_json(value, sub, strict)
     elif isinstance(node, list):
         for i, item in enumerate(node):
             if item is None:
                 raise SigningError(_path_join(path, i), "null value (JSON-LD drops it)")
-            _check_json(item, _path_join(path, i))
+            _check_json(item, _path_join(path, i), strict)
     elif isinstance(node, str):
-        bad = find_bad_characters(node)
-        if bad:
+        if bad_chars.search(node):
             raise SigningError(
-                path, f"contains control or invalid characters that cannot be signed reliably: {', '.join(bad)}"
+                path,
+                "contains control or invalid characters that cannot be signed reliably: "
+                + ", ".join(sorted({f"U+{ord(c):04X}" for c in bad_chars.findall(node)})),
             )
     elif isinstance(node, bool):
         return
-    elif isinstance(node, float):
-        if not math.isfinite(node):
+    elif isinstance(node, (int, float)):
+        if isinstance(node, float) and not math.isfinite(node):
             raise SigningError(path, "non-finite number")
-    elif isinstance(node, int):
-        return
+        problem = js_number_problem(node) if strict else None
+        if problem:
+            raise SigningError(path, problem)
     else:
         raise SigningError(path, f"not a JSON value ({type(node).__name__})")
 
@@ -319,8 +480,9 @@ def _iri_problem(iri: Any, *, blank_ok: bool) -> str | None:
     return None
 
 
-def _check_expanded(node: Any, doc: Any) -> None:
-    """Refuse IRIs in the expanded form that RDF conversion would drop or mis-serialise."""
+def _check_expanded(node: Any, doc: Any, strict: bool = True) -> None:
+    """Refuse IRIs in the expanded form that RDF conversion would drop or mis-serialise
+    (and, when signing, language tags JavaScript verifiers refuse in safe mode)."""
 
     def fail(value: str, reason: str):
         paths = _find_value_paths(doc, value)
@@ -328,7 +490,7 @@ def _check_expanded(node: Any, doc: Any) -> None:
 
     if isinstance(node, list):
         for item in node:
-            _check_expanded(item, doc)
+            _check_expanded(item, doc, strict)
         return
     if not isinstance(node, dict):
         return
@@ -338,6 +500,9 @@ def _check_expanded(node: Any, doc: Any) -> None:
             problem = _iri_problem(dtype, blank_ok=False)
             if problem:
                 fail(dtype, "datatype " + problem)
+        language = node.get("@language")
+        if strict and language is not None and not _LANGUAGE_TAG.match(str(language)):
+            fail(language, "is not a well-formed language tag (BCP 47)")
         return
     for key, value in node.items():
         if key == "@id":
@@ -350,29 +515,35 @@ def _check_expanded(node: Any, doc: Any) -> None:
                 if problem:
                     fail(t, "type " + problem)
         elif key.startswith("@"):
-            _check_expanded(value, doc)
+            _check_expanded(value, doc, strict)
         else:
             problem = _iri_problem(key, blank_ok=False)
             if problem:
                 raise SigningError(key, "property " + problem)
-            _check_expanded(value, doc)
+            _check_expanded(value, doc, strict)
 
 
-def check_signable(doc: Any, loader: Loader | None = None) -> list:
+def check_signable(doc: Any, loader: Loader | None = None, *, strict: bool = True, budget=DEFAULT_BUDGET) -> list:
     """Raise SigningError (naming the field) unless ``doc`` survives JSON-LD intact.
 
     Returns the expanded document so the caller can canonicalise it without expanding
-    (and re-processing contexts) a second time.
+    (and re-processing contexts) a second time. ``strict=False`` is the verifier's
+    reading (see ``_check_json``); ``budget`` (default ``UNTRUSTED``, ``None`` when
+    signing our own documents) limits the expansion (``BudgetExceeded``).
     """
     if not isinstance(doc, dict):
         raise SigningError("", "document must be a JSON object")
     if "@context" not in doc:
         raise SigningError("@context", "missing")
-    _check_json(doc, "")
+    account = meter(doc, budget)  # sizes are checked before any walk of a hostile document
+    try:
+        _check_json(doc, "", strict)
+    except RecursionError as exc:
+        raise SigningError("", "document is nested too deeply") from exc
     recorder = _DropRecorder(doc)
     try:
-        expanded = expand(doc, loader, on_property_dropped=recorder)
-    except ContextError:
+        expanded = expand(doc, loader, on_property_dropped=recorder, budget=account)
+    except (ContextError, BudgetExceeded):
         raise
     except EngineError as exc:
         raise SigningError("", str(exc)) from exc
@@ -381,5 +552,8 @@ def check_signable(doc: Any, loader: Loader | None = None) -> list:
         others = [p for p, _ in recorder.dropped[1:]]
         extra = f" (also: {', '.join(others)})" if others else ""
         raise SigningError(path, f"term {term!r} is not defined by the @context and would be dropped{extra}")
-    _check_expanded(expanded, doc)
+    try:
+        _check_expanded(expanded, doc, strict)
+    except RecursionError as exc:
+        raise SigningError("", "document is nested too deeply") from exc
     return expanded

@@ -156,7 +156,9 @@ def build_alignment(
     _optional_text(out, "targetCode", target_code, f"{field}.targetCode")
     _optional_text(out, "targetFramework", target_framework, f"{field}.targetFramework")
     if target_type is not None:
-        if target_type not in ALIGNMENT_TARGET_TYPES and not _EXT.match(str(target_type)):
+        if not isinstance(target_type, str) or (
+            target_type not in ALIGNMENT_TARGET_TYPES and not _EXT.match(target_type)
+        ):
             raise DataError(f"{field}.targetType", f"unknown alignment target type {target_type!r}")
         out["targetType"] = target_type
     return out
@@ -214,7 +216,9 @@ def build_achievement(
     if image is not None:
         out["image"] = build_image(image, f"{f}.image")
     if achievement_type is not None:
-        if achievement_type not in ACHIEVEMENT_TYPES and not _EXT.match(str(achievement_type)):
+        if not isinstance(achievement_type, str) or (
+            achievement_type not in ACHIEVEMENT_TYPES and not _EXT.match(achievement_type)
+        ):
             raise DataError(f"{f}.achievementType", f"unknown type {achievement_type!r} (use ext:Name to extend)")
         out["achievementType"] = achievement_type
     alignments = [_alignment_from(a, f"{f}.alignment[{i}]") for i, a in enumerate(alignment)]
@@ -291,7 +295,7 @@ def build_result(
         out["achievedLevel"] = _require_iri("result.achievedLevel", achieved_level)
     if status is not None:
         allowed = {"Completed", "Enrolled", "Failed", "InProgress", "OnHold", "Provisional", "Withdrew"}
-        if status not in allowed:
+        if not isinstance(status, str) or status not in allowed:
             raise DataError("result.status", f"must be one of {sorted(allowed)}")
         out["status"] = status
     if len(out) == 1:

@@ -14,7 +14,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
-from . import dataintegrity
+from . import dataintegrity, vcmodel
 from .dids import resolve_did_key
 from .errors import EngineError, VerificationError
 from .jsonld import OB3_CONTEXT, VC_V2
@@ -128,6 +128,13 @@ def _check_structure(cred: Any, result: VerificationResult) -> bool:
         problems.append("issuer id is missing")
     if not cred.get("credentialSubject"):
         problems.append("credentialSubject is missing")
+    # the VC Data Model rules the signer also applies (one definition: vcmodel)
+    reported = {"@context", "type"} | ({"issuer"} if result.issuer_id is None else set())
+    problems.extend(
+        f"{f}: {r}"
+        for f, r in vcmodel.credential_problems(cred)
+        if f not in reported and (f, r) != ("credentialSubject", "is missing")
+    )
     if "proof" not in cred:
         problems.append("credential is not signed (no proof)")
     result.add("structure", not problems, "; ".join(problems) or "well-formed")

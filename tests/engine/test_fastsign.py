@@ -443,8 +443,10 @@ def test_same_result_as_reference_for_unusual_documents(name):
     assert_same(_with_subject(2))
     assert served_by_template(lambda: assert_same(_with_subject(3)))
     result = assert_same(_refusals()[name])
-    if name in ("blank node id", "keyword value object"):
-        assert result[0] == "ok"  # the reference signs these
+    if name == "keyword value object":
+        assert result[0] == "ok"  # the reference signs it
+    # (a blank-node credentialSubject.id is refused since issue 16: VC 2.0 wants an IRI,
+    # and the verifiers refuse it)
     else:
         assert result[0] == "error"
 

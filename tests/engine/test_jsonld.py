@@ -90,18 +90,17 @@ def test_canonize_never_uses_the_network(monkeypatch, credential):
         jsonld.canonize({"@context": "https://example.com/never", "@id": "urn:x"}, raising_loader)
 
 
-def test_canonize_asks_pyld_for_rdfc_1_0(monkeypatch):
-    seen = {}
-    real = pyld_jsonld.normalize
-
-    def spy(doc, options):
-        seen.update(options)
-        return real(doc, options)
-
-    monkeypatch.setattr(pyld_jsonld, "normalize", spy)
-    out = jsonld.canonize({"@context": {"@vocab": "https://example.com/#"}, "knows": [{"name": "b"}, {"name": "a"}]})
-    assert seen["algorithm"] == "URDNA2015"  # pyld's default is the obsolete URGNA2012
-    assert seen["format"] == "application/n-quads"
+def test_canonize_is_pyld_rdfc_1_0_where_pyld_is_right():
+    """pyld's default algorithm is the obsolete URGNA2012; the engine runs URDNA2015
+    (RDFC-1.0) through ``rdfc``, which must equal pyld's own RDFC-1.0 output wherever
+    pyld is right (no @direction, no control characters)."""
+    doc = {"@context": {"@vocab": "https://example.com/#"}, "knows": [{"name": "b"}, {"name": "a"}]}
+    out = jsonld.canonize(doc)
+    reference = pyld_jsonld.normalize(
+        doc, {"algorithm": "URDNA2015", "format": "application/n-quads", "base": None,
+              "documentLoader": jsonld.document_loader}
+    )
+    assert out == reference
     assert out.count("_:c14n") == 6
 
 
@@ -258,10 +257,13 @@ def test_pyld_still_misescapes_the_refused_characters():
     """Documents why they are refused; if pyld is fixed this fails and the list can shrink."""
 
     def pyld_output(code):
-        return _literal(jsonld.canonize(_name_doc(f"a{chr(code)}b")))
+        return _literal(pyld_jsonld.normalize(_name_doc(f"a{chr(code)}b"),
+                                              {"algorithm": "URDNA2015", "format": "application/n-quads"}))
 
     wrong = [c for c in MISESCAPED if pyld_output(c) != _escape_rdfc(f"a{chr(c)}b")]
     assert wrong == MISESCAPED
+    # the engine's own canonicaliser (rdfc) escapes them as RDFC-1.0 says (issue 16)
+    assert all(_literal(jsonld.canonize(_name_doc(f"a{chr(c)}b"))) == _escape_rdfc(f"a{chr(c)}b") for c in MISESCAPED)
 
 
 def test_unicode_beyond_ascii_is_kept_verbatim():

@@ -190,3 +190,30 @@ def make_fixtures(outdir: str | os.PathLike, timeout: float = DEFAULT_TIMEOUT) -
     """
     ensure_node_modules()
     return json.loads(_run(MAKE_FIXTURES_JS, [os.fspath(outdir)], None, timeout))
+
+
+CANON_SIGN_JS = INTEROP_DIR / "canon_sign.mjs"
+
+
+def canon_sign(
+    items: Iterable[Mapping[str, Any]],
+    contexts: Mapping[str, Any] | None = None,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+) -> list[dict]:
+    """Canonicalise or sign with the reference cryptosuite (canon_sign.mjs); one result per item.
+
+    Items: ``{"op": "canonize", "doc": {...}}`` answers ``{"ok", "nquads"}``;
+    ``{"op": "sign", "doc", "seed" (hex), "vm", "created"}`` answers ``{"ok", "signed"}``;
+    a refusal answers ``{"ok": False, "error"}``. ``contexts`` adds url -> context document.
+    """
+    ensure_node_modules()
+    request = {"items": _plain(list(items)), "contexts": _plain(dict(contexts or {}))}
+    out = _run(CANON_SIGN_JS, [], json.dumps(request), timeout)
+    try:
+        results = json.loads(out)["results"]
+    except (ValueError, KeyError) as exc:
+        raise NodeVerifierError(f"canon_sign.mjs printed unexpected output: {out[:2000]!r}") from exc
+    if len(results) != len(request["items"]):
+        raise NodeVerifierError(f"canon_sign.mjs answered {len(results)} results for {len(request['items'])} items")
+    return results
