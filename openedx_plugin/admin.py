@@ -201,8 +201,9 @@ class BadgeClassAdmin(ImageUploadMixin, admin.ModelAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = dict(extra_context or {})
-        if request.user.has_perm(ISSUE_PERMISSION):
-            extra_context["award_url"] = reverse("admin:openedx_badges_badgeclass_award", args=[object_id])
+        badge = self.get_object(request, object_id)  # None for a missing or malformed id: the admin redirects
+        if badge is not None and request.user.has_perm(ISSUE_PERMISSION):
+            extra_context["award_url"] = reverse("admin:openedx_badges_badgeclass_award", args=[badge.pk])
         return super().change_view(request, object_id, form_url, extra_context)
 
     def award_view(self, request, pk):
