@@ -224,9 +224,19 @@ def signing_problems(badge):
         dataintegrity.sign(credential, ed25519.Ed25519PrivateKey.generate(), "did:example:issuer#key")
     except EngineError as exc:
         field = _model_field(getattr(exc, "field", "") or "")
-        message = getattr(exc, "reason", None) or str(exc)
-        return {field or "__all__": _("This cannot go into a signed badge: %(reason)s") % {"reason": message}}
+        reason = getattr(exc, "reason", None) or str(exc)
+        message = _FIELD_MESSAGES.get(field, _("This cannot go into a signed badge: %(reason)s"))
+        return {field or "__all__": message % {"reason": reason}}
     return {}
+
+
+_FIELD_MESSAGES = {
+    "achievement_type": _("Not an Open Badges 3.0 achievement type: use one from the list, or ext: followed by "
+                          "letters, digits, '.', '_' or '-' (no spaces). This cannot go into a signed badge: "
+                          "%(reason)s"),
+    "criteria_url": _("Not a URL a signed badge can hold (no spaces or \" < > | { } ^ ` characters; encode "
+                      "them). This cannot go into a signed badge: %(reason)s"),
+}
 
 
 class StatusList(models.Model):
