@@ -346,6 +346,8 @@ class AwardAdmin(admin.ModelAdmin):
         award = self._award_or_404(request, object_id)
         target = award
         if request.method == "POST":
+            if award.revoked and not self.has_issue_permission(request):
+                raise PermissionDenied  # a new credential is an award: it needs issue_award too
             target = self._reinstate_one(request, award) or award
         return HttpResponseRedirect(reverse("admin:openedx_badges_award_change", args=[target.pk]))
 
@@ -358,6 +360,9 @@ class AwardAdmin(admin.ModelAdmin):
         if created:
             self.message_user(request, _("A new credential was issued in place of revoked award %(uuid)s.")
                               % {"uuid": award.uuid}, messages.SUCCESS)
+        elif award.revoked:
+            self.message_user(request, _("The learner already holds a valid award of this badge (%(uuid)s).")
+                              % {"uuid": result.uuid}, messages.WARNING)
         else:
             self.message_user(request, _("Suspension of %(uuid)s lifted.") % {"uuid": award.uuid}, messages.SUCCESS)
         return result

@@ -174,3 +174,24 @@ def test_admin_suspend_button_and_lift(admin_client, award):
     admin_client.post(reverse("admin:openedx_badges_award_reinstate", args=[award.pk]))
     award.refresh_from_db()
     assert not award.suspended and not award.revoked
+
+
+def test_reinstating_a_revoked_award_needs_the_issue_permission_too(client, django_user_model, award, learner):
+    from django.contrib.auth.models import Permission
+
+    staff = django_user_model.objects.create_user("reviewer", "r@example.com", "pw", is_staff=True)
+    staff.user_permissions.add(*Permission.objects.filter(codename__in=["view_award", "change_award",
+                                                                        "revoke_award"]))
+    client.force_login(staff)
+    awarding.revoke(award, "Made in error")
+    assert client.post(reverse("admin:openedx_badges_award_reinstate", args=[award.pk])).status_code == 403
+    assert not Award.objects.filter(user=learner, sequence=2).exists()
+
+
+def test_reinstating_twice_issues_one_new_credential(admin_client, award, learner):
+    awarding.revoke(award, "Made in error")
+    url = reverse("admin:openedx_badges_award_reinstate", args=[award.pk])
+    admin_client.post(url)
+    page = admin_client.post(url, follow=True).content.decode()
+    assert "already holds a valid award" in page
+    assert Award.objects.filter(user=learner, badge_class=award.badge_class).count() == 2
