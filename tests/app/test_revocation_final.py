@@ -195,3 +195,13 @@ def test_reinstating_twice_issues_one_new_credential(admin_client, award, learne
     page = admin_client.post(url, follow=True).content.decode()
     assert "already holds a valid award" in page
     assert Award.objects.filter(user=learner, badge_class=award.badge_class).count() == 2
+
+
+def test_the_learner_sees_the_suspension_in_the_wallet_and_the_api(client, learner, award):
+    awarding.suspend(award, "Under review")
+    client.force_login(learner)
+    assert "suspended by its issuer" in client.get(f"/badges/wallet/{award.uuid}/").content.decode()
+    assert client.get(f"/badges/api/v1/awards/{award.uuid}/").json()["state"] == "suspended"
+    listed = client.get("/badges/api/v1/awards/?status=suspended").json()
+    assert [item["uuid"] for item in listed["results"]] == [str(award.uuid)]
+    assert client.get("/badges/api/v1/awards/?status=earned").json()["count"] == 0
