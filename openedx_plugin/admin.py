@@ -13,8 +13,8 @@ import json
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import StreamingHttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpResponseRedirect, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -202,15 +202,16 @@ class BadgeClassAdmin(ImageUploadMixin, admin.ModelAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = dict(extra_context or {})
-        if request.user.has_perm(ISSUE_PERMISSION):
-            extra_context["award_url"] = reverse("admin:openedx_badges_badgeclass_award", args=[object_id])
+        badge = self.get_object(request, object_id)  # None for a missing or malformed id: the admin redirects
+        if badge is not None and request.user.has_perm(ISSUE_PERMISSION):
+            extra_context["award_url"] = reverse("admin:openedx_badges_badgeclass_award", args=[badge.pk])
         return super().change_view(request, object_id, form_url, extra_context)
 
     def award_view(self, request, pk):
         """Manual and bulk award, with a dry run that shows each learner's outcome first."""
         if not request.user.has_perm(ISSUE_PERMISSION):
             raise PermissionDenied
-        badge = BadgeClass.objects.get(pk=pk)
+        badge = get_object_or_404(BadgeClass, pk=pk)
         report = None
         form = ManualAwardForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
@@ -235,22 +236,137 @@ class RevokeForm(forms.Form):
     reason = forms.CharField(max_length=255, label=_("Reason"), help_text=_("Shown on the verification page."))
 
 
+class ReasonForm(forms.Form):
+    """The reason asked on an award's own page (Revoke, Suspend buttons)."""
+
+    reason = forms.CharField(max_length=255, label=_("Reason"), help_text=_("Shown on the verification page."))
+
+
+# What each button on an award's page does: (title, explanation, submit label).
+AWARD_OPERATIONS = {
+    "revoke": (_("Revoke badge"),
+               _("Revocation is final: verifiers and wallets may remember it. The credential stays revoked; "
+                 "to undo a mistake, Reinstate issues a new credential."), _("Revoke")),
+    "suspend": (_("Suspend badge"),
+                _("A suspension is a hold that can be lifted: verifiers see the badge as suspended until then."),
+                _("Suspend")),
+}
+
+
+def award_buttons(award):
+    """The buttons an award's page offers, by its state: Revoke and Suspend, or Reinstate."""
+    buttons = {}
+    if not award.revoked:
+        buttons["revoke_url"] = reverse("admin:openedx_badges_award_revoke", args=[award.pk])
+    if not award.revoked and not award.suspended and award.suspension_list_id:
+        buttons["suspend_url"] = reverse("admin:openedx_badges_award_suspend", args=[award.pk])
+    if award.revoked or award.suspended:
+        buttons["reinstate_url"] = reverse("admin:openedx_badges_award_reinstate", args=[award.pk])
+    return buttons
+
+
 @admin.register(Award)
 class AwardAdmin(admin.ModelAdmin):
     list_display = ("uuid", "badge_class", "user", "issued_on", "valid_until", "state")
-    list_filter = ("revoked", "badge_class__issuer", "badge_class")
+    list_filter = ("revoked", "suspended", "badge_class__issuer", "badge_class")
     search_fields = ("user__username", "user__email", "badge_class__name", "badge_class__course_key", "=uuid")
     list_select_related = ("badge_class", "user")
     raw_id_fields = ("user",)
     readonly_fields = ["uuid", "badge_class", "user", "sequence", "issued_on", "valid_until", "revoked",
-                       "revoked_at", "revocation_reason", "status_list", "status_index", "public", "show_name",
-                       "created", "verify_link", "provenance_json", "evidence_json"]
+                       "revoked_at", "revocation_reason", "status_list", "status_index", "suspended",
+                       "suspended_at", "suspension_reason", "suspension_list", "suspension_index", "public",
+                       "show_name", "created", "verify_link", "provenance_json", "evidence_json"]
     exclude = ("ob3_credential", "ob2_assertion", "ob2_signed_assertion", "ob2_jws", "recipient_identity",
                "recipient_salt", "evidence", "result", "provenance")
-    actions = ["revoke", "reinstate", "reissue", "export_csv"]
+    actions = ["revoke", "suspend", "reinstate", "reissue", "export_csv"]
+    change_form_template = "admin/openedx_badges/award/change_form.html"
 
     def has_add_permission(self, request):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        """
+        Never: a deleted award's status bit could no longer be set, so verifiers would keep
+        accepting its credential. Revoke it instead (learner retirement unlinks awards
+        through its own path, ``handlers.on_user_retired``).
+        """
+        return False
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<path:object_id>/revoke/", view(self.operation_view), {"operation": "revoke"},
+                 name="openedx_badges_award_revoke"),
+            path("<path:object_id>/suspend/", view(self.operation_view), {"operation": "suspend"},
+                 name="openedx_badges_award_suspend"),
+            path("<path:object_id>/reinstate/", view(self.reinstate_view), name="openedx_badges_award_reinstate"),
+        ] + super().get_urls()
+
+    def _award_or_404(self, request, object_id):
+        award = self.get_object(request, object_id)  # None for a missing or malformed id
+        if award is None:
+            raise Http404(_("No such award."))
+        return award
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = dict(extra_context or {})
+        award = self.get_object(request, object_id)
+        if award is not None and self.has_revoke_permission(request):
+            extra_context.update(award_buttons(award))
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def operation_view(self, request, object_id, operation):
+        """Revoke or suspend one award, with a reason, from its own page."""
+        if not self.has_revoke_permission(request):
+            raise PermissionDenied
+        award = self._award_or_404(request, object_id)
+        change_url = reverse("admin:openedx_badges_award_change", args=[award.pk])
+        form = ReasonForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                if operation == "revoke":
+                    awarding.revoke(award, form.cleaned_data["reason"])
+                else:
+                    awarding.suspend(award, form.cleaned_data["reason"])
+            except issuing.NotReversible as exc:
+                self.message_user(request, str(exc), messages.ERROR)
+            else:
+                self.message_user(request, _("Done: %(title)s.") % {"title": AWARD_OPERATIONS[operation][0]},
+                                  messages.SUCCESS)
+            return HttpResponseRedirect(change_url)
+        title, explanation, submit = AWARD_OPERATIONS[operation]
+        return render(request, "admin/openedx_badges/award_operation.html", {
+            **self.admin_site.each_context(request), "opts": self.model._meta, "award": award, "form": form,
+            "title": title, "explanation": explanation, "submit": submit, "change_url": change_url,
+        })
+
+    def reinstate_view(self, request, object_id):
+        """Lift a suspension, or follow a revocation made in error with a new credential (POST only)."""
+        if not self.has_revoke_permission(request):
+            raise PermissionDenied
+        award = self._award_or_404(request, object_id)
+        target = award
+        if request.method == "POST":
+            if award.revoked and not self.has_issue_permission(request):
+                raise PermissionDenied  # a new credential is an award: it needs issue_award too
+            target = self._reinstate_one(request, award) or award
+        return HttpResponseRedirect(reverse("admin:openedx_badges_award_change", args=[target.pk]))
+
+    def _reinstate_one(self, request, award):
+        try:
+            result, created = awarding.reinstate(award, staff_user=request.user)
+        except issuing.NotReversible as exc:
+            self.message_user(request, f"{award.uuid}: {exc}", messages.ERROR)
+            return None
+        if created:
+            self.message_user(request, _("A new credential was issued in place of revoked award %(uuid)s.")
+                              % {"uuid": award.uuid}, messages.SUCCESS)
+        elif award.revoked:
+            self.message_user(request, _("The learner already holds a valid award of this badge (%(uuid)s).")
+                              % {"uuid": result.uuid}, messages.WARNING)
+        else:
+            self.message_user(request, _("Suspension of %(uuid)s lifted.") % {"uuid": award.uuid}, messages.SUCCESS)
+        return result
 
     @admin.display(description=_("State"))
     def state(self, obj):
@@ -291,12 +407,36 @@ class AwardAdmin(admin.ModelAdmin):
             "title": _("Revoke badges"),
         })
 
-    @admin.action(description=_("Reinstate selected awards (undo a revocation made in error)"),
+    @admin.action(description=_("Suspend selected awards (a hold that can be lifted)…"), permissions=["revoke"])
+    def suspend(self, request, queryset):
+        if "apply" in request.POST:
+            form = RevokeForm(request.POST)
+            if form.is_valid():
+                done = 0
+                for award in queryset:
+                    try:
+                        awarding.suspend(award, form.cleaned_data["reason"])
+                        done += 1
+                    except issuing.NotReversible as exc:
+                        self.message_user(request, f"{award.uuid}: {exc}", messages.ERROR)
+                self.message_user(request, _("%(n)d awards suspended.") % {"n": done}, messages.SUCCESS)
+                return None
+        else:
+            form = RevokeForm(initial={"_selected_action": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME)})
+        return render(request, "admin/openedx_badges/revoke_form.html", {
+            **self.admin_site.each_context(request), "opts": self.model._meta, "form": form, "awards": queryset,
+            "title": _("Suspend badges"), "action": "suspend",
+        })
+
+    @admin.action(description=_("Reinstate selected awards (lift a suspension; a revoked one gets a new credential)"),
                   permissions=["revoke"])
     def reinstate(self, request, queryset):
-        for award in queryset:
-            issuing.reinstate_award(award)
-        self.message_user(request, _("Awards reinstated."), messages.SUCCESS)
+        if not self.has_issue_permission(request) and queryset.filter(revoked=True).exists():
+            self.message_user(request, _("Reinstating a revoked award issues a new one: that needs the "
+                                         "permission to award badges."), messages.ERROR)
+            return
+        for award in queryset.select_related("badge_class__issuer", "user"):
+            self._reinstate_one(request, award)
 
     @admin.action(description=_("Re-issue: revoke and award again with fresh documents"), permissions=["issue"])
     def reissue(self, request, queryset):
@@ -338,8 +478,14 @@ class AwardAdmin(admin.ModelAdmin):
 
 @admin.register(PendingEvaluation)
 class PendingEvaluationAdmin(admin.ModelAdmin):
-    list_display = ("id", "user_id", "course_key", "created", "attempts", "last_error")
-    readonly_fields = ("user_id", "course_key", "trigger", "created", "attempts", "last_error")
+    """
+    Evaluations not yet queued, and awards that failed (``rule`` set, with the error):
+    fix the badge, then retry them here; a retry that fails again keeps the row.
+    """
+
+    list_display = ("id", "user_id", "course_key", "rule", "created", "attempts", "last_error")
+    list_filter = (("rule", admin.EmptyFieldListFilter),)
+    readonly_fields = ("user_id", "course_key", "rule", "trigger", "created", "attempts", "last_error")
     actions = ["queue_now", "run_now"]
 
     def has_add_permission(self, request):
@@ -347,13 +493,17 @@ class PendingEvaluationAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Queue the selected evaluations now"), permissions=["change"])
     def queue_now(self, request, queryset):
-        done = tasks.sweep(limit=queryset.count())
+        done = tasks.sweep(limit=queryset.count(), queryset=queryset.filter(rule__isnull=True))
         self.message_user(request, _("%(n)d evaluations queued.") % {"n": done})
 
-    @admin.action(description=_("Run the selected evaluations here (no broker needed)"), permissions=["change"])
+    @admin.action(description=_("Retry the selected evaluations here (failed awards, or no broker)"),
+                  permissions=["change"])
     def run_now(self, request, queryset):
-        done = tasks.sweep(limit=queryset.count(), inline=True)
-        self.message_user(request, _("%(n)d evaluations run.") % {"n": done})
+        count = queryset.count()
+        done = tasks.sweep(limit=count, inline=True, queryset=queryset)
+        level = messages.SUCCESS if done == count else messages.WARNING
+        self.message_user(request, _("%(n)d of %(total)d evaluations done; the others keep their error.")
+                          % {"n": done, "total": count}, level)
 
 
 @admin.register(StatusList)

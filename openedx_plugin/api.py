@@ -156,12 +156,26 @@ def award_links(award):
 
 
 def check_now(badge_uuid, user):
-    """Evaluate the badge's rule for this learner now (the block's 'check' button); returns the state."""
+    """
+    Evaluate the badge's rule for this learner now (the block's 'check' button); returns the state.
+
+    Evaluating reads grades and may sign, so it is rate-limited per learner (scope
+    ``check_now`` of ``OPENEDX_BADGES_RATE_LIMITS``): over the limit the state is returned
+    as it stands, without evaluating, with ``retry_after`` (seconds) for the caller's
+    Retry-After. A rule that fails is kept for a retry (``awarding.evaluate_learner``), so
+    the learner sees their state, never an error.
+    """
+    from . import ratelimit  # pylint: disable=import-outside-toplevel
+
     badge = BadgeClass.objects.filter(uuid=badge_uuid).first()
     rule = BadgeRule.objects.filter(badge_class=badge, enabled=True).first() if badge else None
-    if rule is not None:
+    wait = ratelimit.hit("check_now", f"u{user.id}") if rule is not None else 0
+    if rule is not None and not wait:
         awarding.evaluate_learner(user.id, badge.course_key, {"event": "LEARNER_CHECK"}, rule_ids={rule.id})
-    return learner_state(badge_uuid, user)
+    state = learner_state(badge_uuid, user)
+    if wait and state is not None:
+        state["retry_after"] = wait
+    return state
 
 
 def user_awards(user):

@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from . import compat, events, issuing, notifications, public_urls, rule_index, rules
-from .models import Award, BadgeRule
+from .models import Award, BadgeRule, PendingEvaluation
 
 log = logging.getLogger(__name__)
 MAX_PATHWAY_STEPS = 50
@@ -160,17 +160,41 @@ def evaluate_learner(user_id, course_key, trigger, rule_ids=None):
         if rule.id in seen or str(rule.badge_class.uuid) in held:
             continue
         seen.add(rule.id)
-        outcome = rules.evaluate(rule.condition, ctx)
-        if not outcome.met:
+        try:
+            outcome = rules.evaluate(rule.condition, ctx)
+            if not outcome.met:
+                continue
+            with transaction.atomic():
+                award = award_for_rule(rule, user, outcome, trigger)
+        except DatabaseError:
+            raise  # the whole evaluation is retried (tasks.EvaluationTask); nothing is lost
+        except Exception as exc:  # pylint: disable=broad-except  (one rule never blocks the others)
+            keep_failed(rule, user.id, course_key, trigger, exc)
             continue
-        with transaction.atomic():
-            award = award_for_rule(rule, user, outcome, trigger)
         if award is None:
             continue
         made.append(award)
         held.add(str(rule.badge_class.uuid))
         pending.extend(_load_rules(rule_index.rules_for_badge(rule.badge_class.uuid) - seen))
     return made
+
+
+def keep_failed(rule, user_id, course_key, trigger, exc):
+    """
+    Keep a rule's failed award as a PendingEvaluation carrying its error, one per learner
+    and rule, for the admin's retry once the badge is fixed. The periodic sweep leaves
+    these alone: the same badge would fail the same way until someone changes it.
+    """
+    log.exception("Awarding badge %s (rule %s) to user %s failed; kept for a retry.",
+                  rule.badge_class.uuid, rule.id, user_id)
+    message = f"{type(exc).__name__}: {exc}"[:1000]
+    with transaction.atomic():
+        kept, created = PendingEvaluation.objects.get_or_create(
+            user_id=user_id, rule=rule,
+            defaults={"course_key": course_key or "", "last_error": message,
+                      "trigger": dict(trigger or {}, rule_ids=[rule.id])})
+        if not created:
+            PendingEvaluation.objects.filter(pk=kept.pk).update(attempts=kept.attempts + 1, last_error=message)
 
 
 def _load_rules(rule_ids):
@@ -201,6 +225,7 @@ def certificate_revoked(user_id, course_key, trigger):
 
 
 def revoke(award, reason):
+    """Revoke for good (the status bit is final); a mistaken revocation is undone by ``reinstate``."""
     award = issuing.revoke_award(award, reason)
     transaction.on_commit(lambda: events.badge_revoked(award))
     transaction.on_commit(lambda: _backpacks("queue_revocations", award))
@@ -246,3 +271,23 @@ def manual_award(badge_class, user, *, staff_user, reason, evidence=None):
         if created:
             announce(award)
     return award, created
+
+
+def suspend(award, reason):
+    """A reversible hold (its own status list); the learner's rules do not award it again meanwhile."""
+    return issuing.suspend_award(award, reason)  # openedx-events has no "suspended" signal to send
+
+
+def reinstate(award, *, staff_user, reason="Reinstated."):
+    """
+    Undo a hold, or a revocation made in error. A suspension is lifted on the same
+    credential. A revocation is final for the credential that carried it, so a revoked
+    award is followed by a new award (a new credential, with its own status bits) that
+    keeps the old one's evidence and says where it came from. Returns ``(award, created)``.
+    """
+    if not award.revoked:
+        return issuing.reinstate_award(award), False
+    if award.user is None:
+        raise issuing.NotReversible("The learner's account was retired: there is no one to award it to.")
+    return manual_award(award.badge_class, award.user, staff_user=staff_user, evidence=award.evidence,
+                        reason=f"{reason} (reinstates revoked award {award.uuid})")

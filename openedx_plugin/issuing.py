@@ -165,13 +165,17 @@ def badge_class_ob2(badge_class):
 # --- status lists ----------------------------------------------------------------------------
 
 
-def _allocate_status_slot(issuer):
-    """Reserve the next free index of the issuer's revocation list (locked: one slot per award)."""
+REVOCATION = "revocation"
+SUSPENSION = "suspension"
+
+
+def _allocate_status_slot(issuer, purpose=REVOCATION):
+    """Reserve the next free index of the issuer's list of ``purpose`` (locked: one slot per award)."""
     size = getattr(settings, "OPENEDX_BADGES_STATUS_LIST_SIZE", 131072)
     status_list = (StatusList.objects.select_for_update()
-                   .filter(issuer=issuer, purpose="revocation", next_index__lt=size).order_by("id").first())
+                   .filter(issuer=issuer, purpose=purpose, next_index__lt=size).order_by("id").first())
     if status_list is None:
-        status_list = StatusList.objects.create(issuer=issuer, size=size, bits=bytes(size // 8))
+        status_list = StatusList.objects.create(issuer=issuer, size=size, bits=bytes(size // 8), purpose=purpose)
         status_list = StatusList.objects.select_for_update().get(pk=status_list.pk)
     status_list.issuer = issuer  # the caller's object: the list's URL needs it, without a query
     index = status_list.next_index
@@ -217,7 +221,7 @@ def held_badge_uuids(user, now=None):
     now = now or timezone.now()
     from django.db.models import Q  # pylint: disable=import-outside-toplevel
 
-    rows = (Award.objects.filter(user=user, revoked=False)
+    rows = (Award.objects.filter(user=user, revoked=False, suspended=False)
             .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=now))
             .values_list("badge_class__uuid", flat=True))
     return {str(uuid) for uuid in rows}
@@ -228,6 +232,8 @@ def award_state(award, now=None):
         return "none"
     if award.revoked:
         return "revoked"
+    if getattr(award, "suspended", False):
+        return "suspended"
     if award.valid_until and award.valid_until <= (now or timezone.now()):
         return "expired"
     return "earned"
@@ -244,7 +250,7 @@ def award_badge(badge_class, user, *, email=None, evidence=None, result=None, pr
     """
     existing = current_award(badge_class, user)
     state = award_state(existing)
-    if state == "earned":
+    if state in ("earned", "suspended"):  # a hold is lifted by staff, not replaced by a new award
         return existing, False
     if state == "revoked" and not after_revocation:
         raise AwardRefused("This badge was revoked for this learner; only staff can award it again.")
@@ -270,6 +276,7 @@ def _create_award(badge_class, user, sequence, *, email, evidence, result, prove
         evidence=evidence, result=result, provenance=provenance,
     )
     award.status_list, award.status_index = _allocate_status_slot(badge_class.issuer)
+    award.suspension_list, award.suspension_index = _allocate_status_slot(badge_class.issuer, SUSPENSION)
     _sign_documents(award, email or user.email)
     award.save()
     return award
@@ -360,8 +367,7 @@ def _sign_documents(award, email, signing=None):
         image=ctx.badge_image_url,
         evidence=[_ob3_evidence(item) for item in award.evidence],
         results=award.result or (),
-        credential_status=statuslist.status_entry(ctx.status_list_url(award.status_list),
-                                                  award.status_index),
+        credential_status=_status_entries(award, ctx),
     )
     from .engine import fastsign  # byte-identical to dataintegrity.sign, which it falls back to
 
@@ -381,6 +387,18 @@ def _sign_documents(award, email, signing=None):
         f"urn:uuid:{award.uuid}", recipient, ctx.badge_class_url, iso(award.issued_on),
         verification={"type": "signed", "creator": ctx.rsa_key_url}, **common)
     award.ob2_jws = ob2.sign_assertion(award.ob2_signed_assertion, ctx.rsa_private)
+
+
+def _status_entries(award, ctx):
+    """
+    The credential's ``credentialStatus``: its revocation bit and, when the award has a
+    slot there, its suspension bit (a second entry, so a hold never touches the final one).
+    """
+    revocation = statuslist.status_entry(ctx.status_list_url(award.status_list), award.status_index)
+    if award.suspension_list_id is None:
+        return revocation
+    return [revocation, statuslist.status_entry(ctx.status_list_url(award.suspension_list),
+                                                award.suspension_index, SUSPENSION)]
 
 
 def _ob3_evidence(item):
@@ -410,15 +428,46 @@ def revoke_award(award, reason):
     return award
 
 
+class NotReversible(Exception):
+    """The change asked for would undo a revocation, or the award has no suspension slot."""
+
+
+@transaction.atomic
+def suspend_award(award, reason):
+    """
+    Put a reversible hold on the award: its bit in the suspension list is set; the
+    revocation bit is left alone. Awards signed before suspension lists existed carry no
+    suspension entry, so a hold would be invisible to verifiers: those are refused.
+    """
+    award = Award.objects.select_for_update().get(pk=award.pk)
+    if award.suspension_list_id is None:
+        raise NotReversible("This credential was signed without a suspension entry: revoke it instead.")
+    if award.revoked or award.suspended:
+        return award
+    award.suspended, award.suspended_at, award.suspension_reason = True, timezone.now(), reason[:255]
+    award.save(update_fields=["suspended", "suspended_at", "suspension_reason"])
+    _set_status_bit(award, True, SUSPENSION)
+    _invalidate_award_caches(award)
+    return award
+
+
 @transaction.atomic
 def reinstate_award(award):
-    """Undo a revocation (e.g. one made in error): the same credential becomes valid again."""
+    """
+    Lift a suspension: the suspension bit is cleared and the same credential is valid again.
+
+    A revocation is final (the W3C Bitstring Status List lets verifiers and wallets cache
+    it), so a revoked award is never reinstated here: ``awarding.reinstate`` issues a new
+    credential instead.
+    """
     award = Award.objects.select_for_update().get(pk=award.pk)
-    if not award.revoked:
+    if award.revoked:
+        raise NotReversible("A revocation is final; award the badge again to issue a new credential.")
+    if not award.suspended:
         return award
-    award.revoked, award.revoked_at, award.revocation_reason = False, None, ""
-    award.save(update_fields=["revoked", "revoked_at", "revocation_reason"])
-    _set_status_bit(award, False)
+    award.suspended, award.suspended_at, award.suspension_reason = False, None, ""
+    award.save(update_fields=["suspended", "suspended_at", "suspension_reason"])
+    _set_status_bit(award, False, SUSPENSION)
     _invalidate_award_caches(award)
     return award
 
@@ -431,13 +480,25 @@ def _invalidate_award_caches(award):
     transaction.on_commit(lambda: caching.invalidate_award(award))
 
 
-def _set_status_bit(award, value):
-    status_list = StatusList.objects.select_for_update().get(pk=award.status_list_id)
+def _set_status_bit(award, value, purpose=REVOCATION):
+    """Set the award's bit in its list of ``purpose``; only a suspension bit is ever cleared."""
+    if purpose == REVOCATION:
+        if not value:
+            raise NotReversible("A revocation bit is never cleared.")
+        list_id, index = award.status_list_id, award.status_index
+    else:
+        list_id, index = award.suspension_list_id, award.suspension_index
+    status_list = StatusList.objects.select_for_update().get(pk=list_id)
     bits = _bits_of(status_list)
-    bits.set(award.status_index, value)
+    bits.set(index, value)
     status_list.bits = bits.to_bytes()
     status_list.save(update_fields=["bits", "modified"])
     sign_status_list(status_list)
+    if purpose != REVOCATION:  # caching.invalidate_award knows the revocation list only
+        from . import caching  # pylint: disable=import-outside-toplevel
+
+        caching.bump(f"status:{status_list.uuid}")
+        transaction.on_commit(lambda: caching.bump(f"status:{status_list.uuid}"))
 
 
 def hosted_assertion(award):

@@ -6,6 +6,7 @@ byte for byte what was signed; revocation changes the status list and the
 hosted 2.0 assertion, never a signed 3.0 credential.
 """
 
+import unicodedata
 import uuid
 
 from django.conf import settings
@@ -147,13 +148,109 @@ class BadgeClass(models.Model):
     def clean(self):
         if not (self.criteria_narrative or self.criteria_url):
             raise ValidationError(_("Give the criteria as a narrative, a URL, or both."))
-        if self.achievement_type not in ACHIEVEMENT_TYPES and not self.achievement_type.startswith("ext:"):
-            raise ValidationError({"achievement_type": _("Not an Open Badges 3.0 achievement type.")})
+        problems = signing_problems(self)
+        if problems:
+            raise ValidationError(problems)
+
+
+# --- the one validator of a badge class: the engine's -------------------------------------------
+#
+# Every save path (the editor through ``api.save_badge``, the admin's forms, the sample
+# command) calls ``BadgeClass.full_clean``, which calls this. It builds the 3.0 achievement and
+# the 2.0 BadgeClass with the engine's own builders and signs a throwaway credential with a
+# throwaway key, so a badge the engine would refuse to sign when a learner earns it (and that
+# would then block the learner's other awards) cannot be saved in the first place.
+
+# Engine field paths (after "achievement.") -> the model field an author can correct.
+_ENGINE_FIELDS = (
+    ("criteria.id", "criteria_url"), ("criteria_url", "criteria_url"), ("criteria", "criteria_narrative"),
+    ("achievementType", "achievement_type"), ("alignment", "alignments"), ("alignments", "alignments"),
+    ("tag", "tags"), ("tags", "tags"), ("name", "name"), ("description", "description"),
+)
+# Line breaks and tabs are text in a description; in a one-line field (a name is an email's
+# subject line, where CR/LF would end the header) every control character is refused.
+_MULTILINE_OK = {"\n", "\r", "\t"}
+_PLACEHOLDER = "https://badge-validation.invalid/badge"
+
+
+def _control_characters(value, multiline):
+    if not isinstance(value, str):
+        return False
+    return any(unicodedata.category(ch) in ("Cc", "Cs") and not (multiline and ch in _MULTILINE_OK)
+               or ch in "\u2028\u2029" and not multiline
+               for ch in value)
+
+
+def _model_field(engine_field):
+    path = engine_field.split("achievement.", 1)[-1]
+    for prefix, name in _ENGINE_FIELDS:
+        if path == prefix or path.startswith((prefix + ".", prefix + "[")):
+            return name
+    return None
+
+
+def signing_problems(badge):
+    """``{field: message}`` for everything that would stop the engine signing an award of ``badge``."""
+    from cryptography.hazmat.primitives.asymmetric import ed25519  # pylint: disable=import-outside-toplevel
+
+    from .engine import dataintegrity, ob2, ob3  # pylint: disable=import-outside-toplevel
+    from .engine.errors import EngineError  # pylint: disable=import-outside-toplevel
+
+    problems = {}
+    for name in ("name", "level"):
+        if _control_characters(getattr(badge, name, ""), multiline=False):
+            problems[name] = _("Control characters (such as line breaks) are not allowed here.")
+    for name in ("description", "criteria_narrative"):
+        if _control_characters(getattr(badge, name, ""), multiline=True):
+            problems[name] = _("Control characters other than line breaks and tabs are not allowed here.")
+    tags = badge.tags if isinstance(badge.tags, list) else None
+    if tags is None or not all(isinstance(tag, str) for tag in tags):
+        problems["tags"] = _("Give the tags as a list of words.")
+    elif any(_control_characters(tag, multiline=False) for tag in tags):
+        problems["tags"] = _("Control characters are not allowed in tags.")
+    if not isinstance(badge.alignments, list):
+        problems["alignments"] = _("Give the alignments as a list.")
+    if problems:
+        return problems
+    try:
+        achievement = ob3.build_achievement(
+            _PLACEHOLDER, badge.name, badge.description,
+            criteria_id=badge.criteria_url or None, criteria_narrative=badge.criteria_narrative or None,
+            image=_PLACEHOLDER + "/image", achievement_type=badge.achievement_type or None,
+            alignment=badge.alignments or (), tag=list(badge.tags or []) + ([badge.level] if badge.level else []),
+        )
+        ob2.build_badge_class(_PLACEHOLDER, badge.name, badge.description, _PLACEHOLDER + "/image",
+                              issuer_id=_PLACEHOLDER + "/issuer", criteria_url=badge.criteria_url or None,
+                              criteria_narrative=badge.criteria_narrative or None,
+                              alignments=badge.alignments or None, tags=badge.tags or None)
+        credential = ob3.build_credential(
+            _PLACEHOLDER + "/award", ob3.build_profile(_PLACEHOLDER + "/issuer", "Issuer", _PLACEHOLDER),
+            achievement, subject_id="did:example:learner", valid_from="2026-01-01T00:00:00Z",
+            name=badge.name, description=badge.description)
+        dataintegrity.sign(credential, ed25519.Ed25519PrivateKey.generate(), "did:example:issuer#key")
+    except EngineError as exc:
+        field = _model_field(getattr(exc, "field", "") or "")
+        reason = getattr(exc, "reason", None) or str(exc)
+        message = _FIELD_MESSAGES.get(field, _("This cannot go into a signed badge: %(reason)s"))
+        return {field or "__all__": message % {"reason": reason}}
+    return {}
+
+
+_FIELD_MESSAGES = {
+    "achievement_type": _("Not an Open Badges 3.0 achievement type: use one from the list, or ext: followed by "
+                          "letters, digits, '.', '_' or '-' (no spaces). This cannot go into a signed badge: "
+                          "%(reason)s"),
+    "criteria_url": _("Not a URL a signed badge can hold (no spaces or \" < > | { } ^ ` characters; encode "
+                      "them). This cannot go into a signed badge: %(reason)s"),
+}
 
 
 class StatusList(models.Model):
     """
-    A Bitstring Status List of an issuer: one bit per award, set when revoked.
+    A Bitstring Status List of an issuer: one bit per award.
+
+    ``purpose`` is ``revocation`` (a bit set is final: verifiers and wallets may cache
+    it) or ``suspension`` (a reversible hold, cleared when the hold is lifted).
 
     .. no_pii:
     """
@@ -207,6 +304,14 @@ class Award(models.Model):
     revocation_reason = models.CharField(max_length=255, blank=True)
     status_list = models.ForeignKey(StatusList, null=True, blank=True, on_delete=models.PROTECT)
     status_index = models.PositiveIntegerField(null=True, blank=True)
+    # A reversible hold: its own list (statusPurpose "suspension"), because a revocation bit
+    # is final. Awards signed before suspension lists existed have no slot and cannot be held.
+    suspended = models.BooleanField(default=False, db_index=True)
+    suspended_at = models.DateTimeField(null=True, blank=True)
+    suspension_reason = models.CharField(max_length=255, blank=True)
+    suspension_list = models.ForeignKey(StatusList, null=True, blank=True, on_delete=models.PROTECT,
+                                        related_name="suspended_awards")
+    suspension_index = models.PositiveIntegerField(null=True, blank=True)
     ob3_credential = models.JSONField(default=dict, blank=True, editable=False)
     ob2_assertion = models.JSONField(default=dict, blank=True, editable=False)
     ob2_signed_assertion = models.JSONField(default=dict, blank=True, editable=False)
@@ -229,6 +334,8 @@ class Award(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["badge_class", "user", "sequence"], name="openedx_badges_award_once"),
             models.UniqueConstraint(fields=["status_list", "status_index"], name="openedx_badges_status_slot"),
+            models.UniqueConstraint(fields=["suspension_list", "suspension_index"],
+                                    name="openedx_badges_suspension_slot"),
         ]
         indexes = [models.Index(fields=["user", "-issued_on"], name="openedx_badges_user_recent")]
         permissions = [
@@ -281,7 +388,9 @@ class BadgeRule(models.Model):
 
 class PendingEvaluation(models.Model):
     """
-    An evaluation that could not be queued (broker down); the sweeper queues it later.
+    An evaluation that could not be queued (broker down), which the sweeper queues later;
+    or one rule's award that failed (``rule`` set, ``last_error`` says why), kept for the
+    operator to fix the badge and retry from the admin rather than dropped.
 
     .. pii: the learner's id only.
     .. pii_types: id
@@ -294,6 +403,9 @@ class PendingEvaluation(models.Model):
     created = models.DateTimeField(auto_now_add=True)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
+    rule = models.ForeignKey(BadgeRule, null=True, blank=True, on_delete=models.CASCADE,
+                             related_name="failed_evaluations",
+                             help_text=_("The rule whose award failed; empty for an evaluation not yet queued."))
 
     class Meta:
         app_label = "openedx_badges"

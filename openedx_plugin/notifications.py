@@ -10,6 +10,7 @@ templates include the Django-mail ones.
 """
 
 import logging
+import re
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -78,11 +79,17 @@ def _context(award, user):
     }
 
 
+def _one_line(text):
+    """Control characters (CR, LF, tabs...) become one space; other spacing (e.g. French NBSP) stays."""
+    return re.sub(r"[\x00-\x1f\x7f\u2028\u2029]+", " ", text).strip()
+
+
 def _send_with_django_mail(award, user, language):
     context = _context(award, user)
     try:
         with translation.override(language):
-            subject = render_to_string("openedx_badges/email/awarded_subject.txt", context).strip()
+            # one line, whatever the name holds: a CR/LF in a header makes Django refuse the email
+            subject = _one_line(render_to_string("openedx_badges/email/awarded_subject.txt", context))
             text = render_to_string("openedx_badges/email/awarded.txt", context)
             html = render_to_string("openedx_badges/email/awarded.html", context)
         message = EmailMultiAlternatives(subject, text, getattr(settings, "DEFAULT_FROM_EMAIL", None), [user.email])

@@ -5,6 +5,9 @@ Each (scope, client) gets a counter per window; over the limit, the view answers
 429 Too Many Requests with ``Retry-After`` (seconds to the end of the window).
 Limits come from ``OPENEDX_BADGES_RATE_LIMITS``, e.g. ``{"verify": "120/m",
 "push": "10/m"}`` (``N/s``, ``N/m``, ``N/h``; ``None`` or a missing scope: no limit).
+Scopes a setting leaves out keep their defaults (``DEFAULTS``); set a scope to ``None``
+to lift its limit. ``api`` counts the learner REST API's requests per user (or address
+when anonymous), ``check_now`` the block's "check my progress" evaluations per learner.
 The client is the request's ``REMOTE_ADDR`` (the LMS sets it from X-Forwarded-For
 behind its proxies) or, with ``key="user"``, the signed-in user.
 
@@ -20,7 +23,7 @@ from django.core.cache import cache
 from django.http import HttpResponse
 
 PERIODS = {"s": 1, "m": 60, "h": 3600}
-DEFAULTS = {"verify": "120/m", "push": "10/m"}
+DEFAULTS = {"verify": "120/m", "push": "10/m", "api": "120/m", "check_now": "10/m"}
 
 
 def parse(rate):
@@ -35,7 +38,14 @@ def limit_for(scope):
     limits = getattr(settings, "OPENEDX_BADGES_RATE_LIMITS", None)
     if limits is None:
         limits = DEFAULTS
+    elif scope not in limits and scope not in _LEGACY_SCOPES:
+        # a setting written before a scope existed does not silently lift the new scope's limit
+        return parse(DEFAULTS.get(scope))
     return parse(limits.get(scope))
+
+
+# Scopes whose absence from the setting has always meant "no limit" (the docs said so).
+_LEGACY_SCOPES = {"verify", "push"}
 
 
 def client_id(request, key):
@@ -86,3 +96,22 @@ def ratelimit(scope, key="ip", methods=None):
             return view(request, *args, **kwargs)
         return wrapped
     return decorator
+
+
+def drf_throttle(scope, key="user"):
+    """
+    A Django REST framework throttle class counting in this limiter: DRF answers 429
+    with ``Retry-After`` (from ``wait``) and its usual JSON body.
+    """
+    from rest_framework.throttling import BaseThrottle  # pylint: disable=import-outside-toplevel
+
+    class Throttle(BaseThrottle):
+        def allow_request(self, request, view):
+            self.retry_after = hit(scope, client_id(request, key))
+            return not self.retry_after
+
+        def wait(self):
+            return self.retry_after
+
+    Throttle.__name__ = Throttle.__qualname__ = f"{scope.title().replace('_', '')}Throttle"
+    return Throttle

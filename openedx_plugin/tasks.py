@@ -144,18 +144,32 @@ def sweep_pending(limit=1000):
     return {"queued": sweep(limit), "announced": awarding.sweep_announcements(limit)}
 
 
-def sweep(limit=1000, inline=False):
+def sweep(limit=1000, inline=False, queryset=None):
     """
     Queue (or, with ``inline``, run here) stored evaluations, oldest first.
 
     A row is deleted only once its work is queued or done, so a sweep that
-    fails half-way loses nothing.
+    fails half-way loses nothing. The periodic sweep leaves alone the rows of a rule
+    whose award failed (``rule`` set): the operator retries those from the admin
+    (``queryset``, run inline) once the badge is fixed; a retry that fails again
+    keeps the row, with the new error and one more attempt.
     """
     from . import awarding  # pylint: disable=import-outside-toplevel
 
+    if queryset is None:
+        queryset = PendingEvaluation.objects.filter(rule__isnull=True)
     done = 0
-    for pending in PendingEvaluation.objects.order_by("id")[:limit]:
+    for pending in queryset.order_by("id")[:limit]:
         try:
+            if pending.rule_id is not None:
+                if not inline:
+                    continue
+                awarding.evaluate_learner(pending.user_id, pending.course_key, pending.trigger,
+                                          rule_ids={pending.rule_id})
+                # a new failure updated the row (attempts + 1): it stays for the next retry
+                if PendingEvaluation.objects.filter(pk=pending.pk, attempts=pending.attempts).delete()[0]:
+                    done += 1
+                continue
             if inline:
                 if pending.trigger.get("event") == "CERTIFICATE_REVOKED":
                     awarding.certificate_revoked(pending.user_id, pending.course_key, pending.trigger)

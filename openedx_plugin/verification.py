@@ -11,10 +11,10 @@ from .engine import verify
 
 
 def verify_award(award, now=None):
-    """Verify the award's 3.0 credential: signature, issuer key, dates, revocation status."""
+    """Verify the award's 3.0 credential: signature, issuer key, dates, revocation and suspension status."""
     issuer = award.badge_class.issuer
     did = public_urls.issuer_did(issuer)
-    status_list = award.status_list
+    lists = [found for found in (award.status_list, award.suspension_list) if found is not None]
 
     def resolve_did(requested):
         if requested == did:
@@ -22,9 +22,10 @@ def verify_award(award, now=None):
         return None
 
     def fetch_status_list(url):
-        if status_list is not None and url == public_urls.status_list_url(status_list):
-            status_list.refresh_from_db()
-            return issuing.status_list_credential(status_list)
+        for status_list in lists:  # the revocation list, and the suspension list of newer awards
+            if url == public_urls.status_list_url(status_list):
+                status_list.refresh_from_db()
+                return issuing.status_list_credential(status_list)
         return None
 
     return verify.verify_credential(award.ob3_credential, resolve_did=resolve_did,

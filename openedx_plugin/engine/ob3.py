@@ -318,7 +318,7 @@ def build_credential(
     image: str | Mapping | None = None,
     evidence: Iterable[Mapping] = (),
     results: Iterable[Mapping] = (),
-    credential_status: Mapping | None = None,
+    credential_status: Mapping | Iterable[Mapping] | None = None,
 ) -> dict:
     """An unsigned OpenBadgeCredential; sign it with ``dataintegrity.sign``."""
     if not isinstance(issuer_profile, Mapping) or not isinstance(issuer_profile.get("id"), str):
@@ -362,7 +362,12 @@ def build_credential(
     if evidence_list:
         out["evidence"] = evidence_list
     if credential_status is not None:
-        if not isinstance(credential_status, Mapping) or "type" not in credential_status:
-            raise DataError("credentialStatus", "must be a status entry (see statuslist.status_entry)")
-        out["credentialStatus"] = dict(credential_status)
+        # one entry, or several (a revocation and a suspension entry: VC 2.0 allows a list)
+        entries = [credential_status] if isinstance(credential_status, Mapping) else list(credential_status)
+        if not entries or not all(isinstance(entry, Mapping) and "type" in entry for entry in entries):
+            raise DataError("credentialStatus", "must be a status entry (statuslist.status_entry) or a list of them")
+        purposes = [entry.get("statusPurpose") for entry in entries]
+        if len(set(purposes)) != len(purposes):
+            raise DataError("credentialStatus", "two entries with the same statusPurpose")
+        out["credentialStatus"] = dict(entries[0]) if len(entries) == 1 else [dict(entry) for entry in entries]
     return out

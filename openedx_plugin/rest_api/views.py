@@ -12,13 +12,14 @@ from rest_framework import generics, serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import BaseFilterBackend
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.schemas.openapi import AutoSchema
 
 from ..models import Award, BadgeClass
+from ..ratelimit import drf_throttle
 from ..views import wallet
+from .parsers import StrictJSONParser
 from .permissions import IsAwardOwner, authentication_classes
 from .serializers import AwardSerializer, AwardSharingSerializer, BadgeClassSerializer
 
@@ -67,8 +68,9 @@ ERRORS = {
     "401": _("Not authenticated (JWT)."),
     "403": _("Not authenticated (session), or the CSRF token is missing."),
     "404": _("Not one of your awards, or a page past the last one."),
+    "429": _("Too many requests: wait the seconds the Retry-After header gives."),
 }
-READ_ERRORS = ("400", "401", "403", "404")
+READ_ERRORS = ("400", "401", "403", "404", "429")
 
 
 class Pagination(PageNumberPagination):
@@ -120,7 +122,9 @@ class LearnerAPIView:
     """What every view of this API shares: authentication, JSON in and out, pagination."""
 
     permission_classes = [IsAuthenticated]
-    parser_classes = [JSONParser]
+    parser_classes = [StrictJSONParser]
+    # per signed-in learner (per address before sign-in): OPENEDX_BADGES_RATE_LIMITS["api"]
+    throttle_classes = [drf_throttle("api")]
     renderer_classes = [JSONRenderer]
     pagination_class = Pagination
 
@@ -157,7 +161,8 @@ class AwardDetail(LearnerAPIView, generics.RetrieveUpdateAPIView):
     http_method_names = ["get", "patch", "head", "options"]
     schema = Schema({"GET": "retrieveAward", "PATCH": "updateAwardSharing"},
                     request_serializers={"PATCH": AwardSharingSerializer},
-                    errors={"GET": ("401", "403", "404"), "PATCH": ("400", "401", "403", "404")}, tags=["awards"])
+                    errors={"GET": ("401", "403", "404", "429"), "PATCH": ("400", "401", "403", "404", "429")},
+                    tags=["awards"])
 
     def get_queryset(self):
         return wallet.wallet_awards(self.request.user)

@@ -8,6 +8,7 @@ everyone but them when not public, their name only when they asked for it.
 """
 
 import json
+import uuid
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -139,6 +140,11 @@ def badge_image(request, badge_uuid):
 
 
 def _award(award_uuid):
+    """The award, or 404; the baked-image route matches 36 hex-and-dash characters, not only UUIDs."""
+    try:
+        award_uuid = uuid.UUID(str(award_uuid))
+    except ValueError as exc:
+        raise Http404("No such badge.") from exc
     return get_object_or_404(Award.objects.select_related("badge_class__issuer"), uuid=award_uuid)
 
 

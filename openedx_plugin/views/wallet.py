@@ -30,11 +30,12 @@ from .. import api, issuing, public_urls
 from ..models import Award, BadgeClass
 from .public import recipient_name
 
-STATUSES = ("earned", "expired", "revoked")
+STATUSES = ("earned", "expired", "revoked", "suspended")
 STATUS_LABELS = {
     "earned": gettext_lazy("Earned"),
     "expired": gettext_lazy("Expired"),
     "revoked": gettext_lazy("Revoked"),
+    "suspended": gettext_lazy("Suspended"),
     "in_progress": gettext_lazy("In progress"),
     "none": gettext_lazy("Not started"),
 }
@@ -90,10 +91,12 @@ def filter_awards(queryset, user, *, course=None, status=None, skill=None, now=N
         current = Q(valid_until__isnull=True) | Q(valid_until__gt=now)
         if status == "revoked":
             queryset = queryset.filter(revoked=True)
+        elif status == "suspended":
+            queryset = queryset.filter(revoked=False, suspended=True)
         elif status == "expired":
-            queryset = queryset.filter(revoked=False, valid_until__lte=now)
+            queryset = queryset.filter(revoked=False, suspended=False, valid_until__lte=now)
         elif status == "earned":
-            queryset = queryset.filter(current, revoked=False)
+            queryset = queryset.filter(current, revoked=False, suspended=False)
         else:
             raise ValueError(status)
     if skill:

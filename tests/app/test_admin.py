@@ -89,9 +89,12 @@ def test_revoke_needs_the_revoke_permission_and_a_reason(client, staff, badge_cl
     client.post(url, {"action": "revoke", "_selected_action": [award.pk], "apply": "yes", "reason": "Plagiarism"})
     award.refresh_from_db()
     assert award.revoked and award.revocation_reason == "Plagiarism"
+    # issue 17: a revocation is final; reinstating issues a new credential (which needs issue_award too)
+    client.force_login(grant(staff, "issue_award"))
     client.post(url, {"action": "reinstate", "_selected_action": [award.pk]})
     award.refresh_from_db()
-    assert not award.revoked
+    assert award.revoked
+    assert Award.objects.get(badge_class=badge_class, user=learner, sequence=2).revoked is False
 
 
 def test_reissue_revokes_and_signs_again(admin_client, badge_class, learner):

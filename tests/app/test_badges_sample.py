@@ -36,7 +36,7 @@ def test_writes_every_file_with_urls_under_the_base(tmp_path, client):
     assert baking.unbake_png((tmp_path / "badge-ob3.png").read_bytes())[0] == "ob3"
     assert baking.unbake_svg((tmp_path / "badge-ob2.svg").read_text())[0] == "ob2"
     revoked = json.loads((tmp_path / "ob3-revoked.json").read_text())
-    assert revoked["credentialStatus"]["statusListCredential"] in index["documents"]
+    assert revoked["credentialStatus"][0]["statusListCredential"] in index["documents"]
 
 
 def test_running_twice_reuses_the_issuer(tmp_path):

@@ -41,7 +41,7 @@ def test_credential_json(client, award):
 
 
 def test_status_list_credential(client, award):
-    response, document = get_json(client, award.ob3_credential["credentialStatus"]["statusListCredential"])
+    response, document = get_json(client, award.ob3_credential["credentialStatus"][0]["statusListCredential"])
     assert response["Content-Type"].startswith("application/vc")
     assert "BitstringStatusListCredential" in document["type"]
     assert document["proof"]["cryptosuite"] == "eddsa-rdfc-2022"

@@ -164,7 +164,7 @@ def verify_download(page, live_server, tmp_path):
     assert version == "ob3" and "OpenBadgeCredential" in credential["type"]
     assert credential["credentialSubject"]["achievement"]["name"] == "Data Reader"
     assert credential["issuer"]["id"].startswith("did:web:127.0.0.1")
-    status_url = credential["credentialStatus"]["statusListCredential"]
+    status_url = credential["credentialStatus"][0]["statusListCredential"]
     did_url = f"{live_server.url}/.well-known/did.json"
     documents = {did_url: fetch(did_url, tmp_path / "did.json"),
                  status_url: fetch(status_url, tmp_path / "status.json")}
