@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('openedx_badges', '0006_award_announcements'),
+        ('openedx_badges', '0007_backpack_contracts'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
