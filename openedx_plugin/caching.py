@@ -21,6 +21,7 @@ admin, sharing toggles). Settings: ``OPENEDX_BADGES_PUBLIC_CACHE_SECONDS``
 
 import hashlib
 import json
+import re
 import uuid as uuidlib
 
 from django.conf import settings
@@ -90,6 +91,20 @@ def make(document, status=200):
     return Cached(status, body, '"' + hashlib.sha256(body.encode()).hexdigest()[:32] + '"')
 
 
+_SAFE_NAME = re.compile(r"[A-Za-z0-9:._-]{1,120}")
+
+
+def _name_part(name):
+    """
+    ``name`` as a cache-key part every backend accepts.
+
+    Names carry path values from public URLs (key ids, badge ids); a hostile one may hold
+    spaces, control characters or be long, which memcached refuses with an error. Such a
+    name is replaced by its digest, so the key stays valid and still unique.
+    """
+    return name if _SAFE_NAME.fullmatch(name) else "h:" + hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def document(name, namespaces, build, timeout=None):
     """
     The cached ``Cached`` for ``name`` under ``namespaces``, or ``build()`` (which returns
@@ -98,7 +113,7 @@ def document(name, namespaces, build, timeout=None):
     timeout = doc_timeout() if timeout is None else timeout
     if timeout <= 0:
         return build()
-    key = f"{PREFIX}d:{name}:{versions(namespaces)}"
+    key = f"{PREFIX}d:{_name_part(name)}:{versions(namespaces)}"
     hit = cache.get(key)
     if hit is not None:
         return Cached(*hit)
