@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.ci import unavailable  # noqa: F401  (conftest.py uses support.unavailable)
+
 REPO = Path(__file__).resolve().parents[2]
 REDIS_HOST = os.environ.get("BADGES_IT_REDIS_HOST", "127.0.0.1")
 REDIS_PORT = int(os.environ.get("BADGES_IT_REDIS_PORT", "6379"))
@@ -34,21 +36,11 @@ QUEUE = "openedx_badges_it"
 VISIBILITY_TIMEOUT = 8
 DEADLINE = 30
 
-requires_mariadb = pytest.mark.skipif(
-    os.environ.get("BADGES_DB") != "mysql",
-    reason="integration tests need MariaDB, Redis and a celery worker: run them with BADGES_DB=mysql "
-           "(make test does where MariaDB runs)")
-
-
-def in_ci():
-    return os.environ.get("CI", "").lower() in ("true", "1")
-
-
-def unavailable(reason):
-    """A missing service fails the run in CI and skips it on a newcomer's machine."""
-    if in_ci():
-        pytest.fail(f"{reason} (required in CI)", pytrace=False)
-    pytest.skip(reason)
+# What the tests need is checked in conftest.py (pytest_runtest_setup): without BADGES_DB=mysql
+# they fail in CI and are skipped elsewhere (tests.ci.unavailable), before any worker starts.
+requires_mariadb = pytest.mark.mysql
+NEEDS_MARIADB = ("integration tests need MariaDB, Redis and a celery worker: run them with BADGES_DB=mysql "
+                 "(make test does where MariaDB runs)")
 
 
 def wait_for(predicate, what, timeout=DEADLINE, interval=0.1):
