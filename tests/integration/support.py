@@ -55,14 +55,46 @@ def wait_for(predicate, what, timeout=DEADLINE, interval=0.1):
         time.sleep(interval)
 
 
+def setting_names(app, name):
+    """
+    Every name under which ``app``'s configuration may hold the setting ``name`` (new spelling).
+
+    An app configured from Django settings with a namespace (``namespace="CELERY"``) reads
+    ``CELERY_TASK_ALWAYS_EAGER`` from the settings object; one configured as the LMS does (no
+    namespace) reads ``task_always_eager`` or the old name, ``CELERY_ALWAYS_EAGER``. Celery 5.6
+    looks a setting up name by name across all its sources, the namespaced name first, so a
+    run-time ``app.conf.task_always_eager = False`` is hidden behind the Django setting
+    (celery 5.7 looks in the run-time changes first). Setting every name holds under both.
+    """
+    from celery.app import defaults  # pylint: disable=import-outside-toplevel
+
+    names = [name, name.upper()]
+    old = getattr(defaults, "_TO_OLD_KEY", {}).get(name)
+    if old:
+        names.append(old)
+    if app.namespace:
+        names.append(f"{app.namespace}_{name.upper()}")
+    return names
+
+
+def set_conf(app, name, value):
+    """Set ``app.conf.<name>`` at run time so that it holds whatever the app was configured from."""
+    for key in setting_names(app, name):
+        app.conf[key] = value
+    if getattr(app.conf, name) != value:
+        raise RuntimeError(f"the celery app still reads {name}={getattr(app.conf, name)!r} after setting {value!r}")
+
+
 def use_broker(app, url):
     """
     Point the sending side at ``url``. The app forgets its pools, so the next send
     connects to ``url`` (kombu keeps one pool per URL, so switching back reuses it).
+    A switch that did not take raises at once, instead of tasks and pings going to
+    another broker and the tests waiting out their deadlines.
     """
     if app.conf.broker_url == url:
         return
-    app.conf.broker_url = url
+    set_conf(app, "broker_url", url)
     app._pool = None  # pylint: disable=protected-access
     amqp = app.__dict__.get("amqp")
     if amqp is not None:
