@@ -101,6 +101,21 @@ def use_broker(app, url):
         amqp._producer_pool = None  # pylint: disable=protected-access
 
 
+def wait_until_restorable(redis_client):
+    """
+    Wait until every delivered, unacknowledged message is past its visibility timeout.
+
+    A worker restores such messages when it starts (kombu's Redis transport, ``on_poll_init``)
+    and then periodically: every ``unacked_restore_interval`` x ``unacked_restore_throttle``
+    seconds from kombu 5.7 (worker_settings.py sets both to 1), but only every 100 s with the
+    kombu 5.6 that the platform pins, which has neither option. A worker started after this
+    returns restores them at once on either.
+    """
+    delivered = [score for _tag, score in redis_client.zrange("unacked_index", 0, -1, withscores=True)]
+    if delivered:
+        time.sleep(max(0.0, max(delivered) + VISIBILITY_TIMEOUT + 0.5 - time.time()))
+
+
 def backlog(redis_client):
     """Messages not yet finished: waiting in a queue, or delivered and not yet acknowledged."""
     waiting = sum(redis_client.llen(key) for key in redis_client.scan_iter(match=f"{QUEUE}*", count=1000)
