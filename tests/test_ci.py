@@ -5,6 +5,7 @@ Four spellings used to disagree (``CI=yes`` was CI for the Tutor tests only, ``C
 CI for the browser, interop and notification tests), so a run could be half strict.
 """
 
+import os
 import re
 import subprocess
 import sys
@@ -47,3 +48,17 @@ def test_nothing_else_decides():
             if READS_CI.search(path.read_text(encoding="utf-8", errors="replace")):
                 readers.append(str(path.relative_to(REPO)))
     assert readers == [], f"ask tests.ci.in_ci() (or `python3 tests/ci.py` in shell) instead: {readers}"
+
+
+@pytest.mark.parametrize(("ci", "outcome"), [("true", "1 error"), ("", "1 skipped")])
+def test_integration_tests_without_mariadb_fail_in_ci_and_skip_elsewhere(ci, outcome):
+    """A CI that runs plain pytest or tox on SQLite must not pass the integration tests by skipping them."""
+    environ = {key: value for key, value in os.environ.items() if key not in ("CI", "BADGES_DB")}
+    environ["CI"] = ci
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "--no-header",
+         "tests/integration/test_triggers.py::test_problem_score_awards_the_assessment_badge"],
+        cwd=REPO, env=environ, capture_output=True, text=True, timeout=300, check=False)
+    assert outcome in result.stdout, result.stdout[-3000:]
+    if ci:
+        assert "BADGES_DB=mysql" in result.stdout and "(required in CI)" in result.stdout
