@@ -9,7 +9,10 @@ demo: ## run the stand-in LMS with the plugin and sample data on http://127.0.0.
 test: ## every pass: Ulmo (py3.11) and Verawood (py3.12) pins on SQLite and MariaDB, newest versions, Tutor 21 and 22
 	bash scripts/test.sh
 
-test-ulmo test-verawood test-newest test-tutor21 test-tutor22: ## one pass of make test (e.g. make test-ulmo)
+test-ulmo: ## one pass of make test: Ulmo's pins on Python 3.11 (likewise test-verawood, test-newest, test-tutor21, test-tutor22)
+	BADGES_PASSES=ulmo bash scripts/test.sh
+
+test-verawood test-newest test-tutor21 test-tutor22:
 	BADGES_PASSES=$(@:test-%=%) bash scripts/test.sh
 
 test-fast: ## the suite once, on .venv and SQLite
