@@ -1,4 +1,4 @@
-.PHONY: help demo test test-fast quality requirements upgrade sample clean openapi bench
+.PHONY: help demo test test-ulmo test-verawood test-newest test-tutor21 test-tutor22 test-fast quality requirements upgrade sample clean openapi bench
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-22s %s\n", $$1, $$2}'
@@ -6,11 +6,17 @@ help: ## list the targets
 demo: ## run the stand-in LMS with the plugin and sample data on http://127.0.0.1:8000/
 	bash scripts/demo.sh
 
-test: ## run the whole suite (both Pythons, Node verifier, MariaDB where available)
+test: ## every pass: Ulmo (py3.11) and Verawood (py3.12) pins on SQLite and MariaDB, newest versions, Tutor 21 and 22
 	bash scripts/test.sh
 
+test-ulmo: ## one pass of make test: Ulmo's pins on Python 3.11 (likewise test-verawood, test-newest, test-tutor21, test-tutor22)
+	BADGES_PASSES=ulmo bash scripts/test.sh
+
+test-verawood test-newest test-tutor21 test-tutor22:
+	BADGES_PASSES=$(@:test-%=%) bash scripts/test.sh
+
 test-fast: ## the suite once, on .venv and SQLite
-	.venv/bin/python -m pytest
+	.venv/bin/python -m pytest --ignore=tests/integration --ignore=tests/tutor
 
 quality: ## lint
 	.venv/bin/python -m pip install -q -r requirements/quality.txt
@@ -21,7 +27,10 @@ requirements: ## install the development requirements into .venv
 
 COMPILE = .venv/bin/pip-compile -q --allow-unsafe --strip-extras --no-emit-index-url
 upgrade: ## recompile requirements/*.txt from requirements/*.in
-	cd requirements && for f in base test mysql quality pip-tools dev; do ../$(COMPILE) --upgrade -o $$f.txt $$f.in; done
+	cd requirements && for f in base test mysql quality pip-tools dev tutor21 tutor22; do ../$(COMPILE) --upgrade -o $$f.txt $$f.in; done
+	# held to the platform's pins (constraints-*.txt), each compiled on its release's Python
+	cd requirements && ../$(COMPILE) -o test-ulmo.txt test-ulmo.in
+	@echo "recompile test-verawood.txt with Python 3.12: pip-compile -q --allow-unsafe --strip-extras --no-emit-index-url -o test-verawood.txt test-verawood.in"
 
 sample: ## write sample documents to var/sample
 	.venv/bin/python manage.py migrate --noinput -v0

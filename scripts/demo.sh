@@ -5,7 +5,7 @@ cd "$(dirname "$0")/.."
 . scripts/venv.sh
 py=$(find_python 3.11 || find_python 3.12 || true)
 [ -n "$py" ] || { echo "Python 3.11 or 3.12 is needed" >&2; exit 1; }
-make_venv .venv "$py" requirements/base.txt
+make_venv .venv "$py" requirements/demo.txt
 export DJANGO_SETTINGS_MODULE=lms_standin.settings.demo
 HOST="${DEMO_HOST:-127.0.0.1}"; PORT="${DEMO_PORT:-8000}"
 .venv/bin/python manage.py migrate --noinput -v0

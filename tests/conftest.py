@@ -2,6 +2,15 @@
 
 import pytest
 
+from tests.ci import in_ci
+
+
+def pytest_report_header(config):
+    """Say up front whether a missing service or tool will fail this run or skip its tests."""
+    if in_ci():
+        return "CI run (tests/ci.py): a missing service or tool fails its tests"
+    return "not a CI run (tests/ci.py): tests whose service or tool is missing are skipped"
+
 
 @pytest.fixture
 def issuer(db):

@@ -4,19 +4,19 @@ through Django's mail otherwise; in the learner's language either way.
 """
 
 import importlib.util
-import os
 from unittest import mock
 
 import pytest
 from django.core import mail
 
 from openedx_plugin import compat, issuing, notifications, public_urls
+from tests.ci import in_ci
 
 pytestmark = pytest.mark.django_db
 
 ACE_INSTALLED = importlib.util.find_spec("edx_ace") is not None
 # Skipped on a developer's machine without edx-ace; in CI (requirements/test.txt) it must run.
-requires_ace = pytest.mark.skipif(not ACE_INSTALLED and not os.environ.get("CI"),
+requires_ace = pytest.mark.skipif(not ACE_INSTALLED and not in_ci(),
                                   reason="edx-ace is not installed (it is in requirements/test.txt)")
 
 

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.ci import in_ci
+
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 # Screenshots go to a temporary folder; BADGES_SCREENSHOT_DIR=docs/screenshots refreshes the documented ones.
@@ -37,7 +39,7 @@ def _sync_orm_beside_playwright():
 
 
 def _unavailable(reason):
-    if os.environ.get("CI"):
+    if in_ci():
         pytest.fail(f"browser tests cannot run under CI: {reason}")
     pytest.skip(f"browser tests skipped: {reason}")
 

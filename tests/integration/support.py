@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.ci import unavailable  # noqa: F401  (conftest.py uses support.unavailable)
+
 REPO = Path(__file__).resolve().parents[2]
 REDIS_HOST = os.environ.get("BADGES_IT_REDIS_HOST", "127.0.0.1")
 REDIS_PORT = int(os.environ.get("BADGES_IT_REDIS_PORT", "6379"))
@@ -34,21 +36,11 @@ QUEUE = "openedx_badges_it"
 VISIBILITY_TIMEOUT = 8
 DEADLINE = 30
 
-requires_mariadb = pytest.mark.skipif(
-    os.environ.get("BADGES_DB") != "mysql",
-    reason="integration tests need MariaDB, Redis and a celery worker: run them with BADGES_DB=mysql "
-           "(make test does where MariaDB runs)")
-
-
-def in_ci():
-    return os.environ.get("CI", "").lower() in ("true", "1")
-
-
-def unavailable(reason):
-    """A missing service fails the run in CI and skips it on a newcomer's machine."""
-    if in_ci():
-        pytest.fail(f"{reason} (required in CI)", pytrace=False)
-    pytest.skip(reason)
+# What the tests need is checked in conftest.py (pytest_runtest_setup): without BADGES_DB=mysql
+# they fail in CI and are skipped elsewhere (tests.ci.unavailable), before any worker starts.
+requires_mariadb = pytest.mark.mysql
+NEEDS_MARIADB = ("integration tests need MariaDB, Redis and a celery worker: run them with BADGES_DB=mysql "
+                 "(make test does where MariaDB runs)")
 
 
 def wait_for(predicate, what, timeout=DEADLINE, interval=0.1):
@@ -63,18 +55,65 @@ def wait_for(predicate, what, timeout=DEADLINE, interval=0.1):
         time.sleep(interval)
 
 
+def setting_names(app, name):
+    """
+    Every name under which ``app``'s configuration may hold the setting ``name`` (new spelling).
+
+    An app configured from Django settings with a namespace (``namespace="CELERY"``) reads
+    ``CELERY_TASK_ALWAYS_EAGER`` from the settings object; one configured as the LMS does (no
+    namespace) reads ``task_always_eager`` or the old name, ``CELERY_ALWAYS_EAGER``. Celery 5.6
+    looks a setting up name by name across all its sources, the namespaced name first, so a
+    run-time ``app.conf.task_always_eager = False`` is hidden behind the Django setting
+    (celery 5.7 looks in the run-time changes first). Setting every name holds under both.
+    """
+    from celery.app import defaults  # pylint: disable=import-outside-toplevel
+
+    names = [name, name.upper()]
+    old = getattr(defaults, "_TO_OLD_KEY", {}).get(name)
+    if old:
+        names.append(old)
+    if app.namespace:
+        names.append(f"{app.namespace}_{name.upper()}")
+    return names
+
+
+def set_conf(app, name, value):
+    """Set ``app.conf.<name>`` at run time so that it holds whatever the app was configured from."""
+    for key in setting_names(app, name):
+        app.conf[key] = value
+    if getattr(app.conf, name) != value:
+        raise RuntimeError(f"the celery app still reads {name}={getattr(app.conf, name)!r} after setting {value!r}")
+
+
 def use_broker(app, url):
     """
     Point the sending side at ``url``. The app forgets its pools, so the next send
     connects to ``url`` (kombu keeps one pool per URL, so switching back reuses it).
+    A switch that did not take raises at once, instead of tasks and pings going to
+    another broker and the tests waiting out their deadlines.
     """
     if app.conf.broker_url == url:
         return
-    app.conf.broker_url = url
+    set_conf(app, "broker_url", url)
     app._pool = None  # pylint: disable=protected-access
     amqp = app.__dict__.get("amqp")
     if amqp is not None:
         amqp._producer_pool = None  # pylint: disable=protected-access
+
+
+def wait_until_restorable(redis_client):
+    """
+    Wait until every delivered, unacknowledged message is past its visibility timeout.
+
+    A worker restores such messages when it starts (kombu's Redis transport, ``on_poll_init``)
+    and then periodically: every ``unacked_restore_interval`` x ``unacked_restore_throttle``
+    seconds from kombu 5.7 (worker_settings.py sets both to 1), but only every 100 s with the
+    kombu 5.6 that the platform pins, which has neither option. A worker started after this
+    returns restores them at once on either.
+    """
+    delivered = [score for _tag, score in redis_client.zrange("unacked_index", 0, -1, withscores=True)]
+    if delivered:
+        time.sleep(max(0.0, max(delivered) + VISIBILITY_TIMEOUT + 0.5 - time.time()))
 
 
 def backlog(redis_client):

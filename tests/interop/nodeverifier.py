@@ -42,6 +42,8 @@ from typing import Any
 
 import pytest
 
+from tests.ci import in_ci
+
 INTEROP_DIR = Path(__file__).resolve().parent
 REPO_ROOT = INTEROP_DIR.parent.parent
 VERIFY_JS = INTEROP_DIR / "verify.mjs"
@@ -60,7 +62,7 @@ class NodeVerifierError(RuntimeError):
 
 def _unavailable(reason: str) -> None:
     """Under CI a missing Node toolchain is an error; on a developer machine, a skip."""
-    if os.environ.get("CI"):
+    if in_ci():
         raise NodeVerifierError(f"interop verifier unavailable under CI: {reason}")
     pytest.skip(f"interop verifier unavailable: {reason}")
 

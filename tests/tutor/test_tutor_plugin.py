@@ -13,72 +13,21 @@ import importlib.metadata
 import importlib.util
 import os
 import shutil
-import site
 import subprocess
 import sys
-import sysconfig
 import zipfile
 from pathlib import Path
 
 import pytest
 import yaml
 
-REPO = Path(__file__).resolve().parents[2]
-PLUGIN_DIR = REPO / "tutor-plugin"
-NAME = "openedx_badges"
-DIST = "tutor-contrib-openedx-badges"
-KEY = "OPENEDX_BADGES_KEY_ENCRYPTION_KEY"
+from .conftest import DIST, KEY, NAME, PLUGIN_DIR, entry_point_of_plugin
+
 LMS_SETTINGS = Path("env/apps/openedx/settings/lms/production.py")
 CMS_SETTINGS = Path("env/apps/openedx/settings/cms/production.py")
 LMS_DEV_SETTINGS = Path("env/apps/openedx/settings/lms/development.py")
 
 
-def _in_ci():
-    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
-
-
-def _entry_point():
-    for entry_point in importlib.metadata.entry_points(group="tutor.plugin.v1"):
-        if entry_point.name == NAME:
-            return entry_point
-    return None
-
-
-def _install_plugin():
-    """``pip install -e tutor-plugin``: --no-deps because tutor is there already (checked before)."""
-    command = [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "-e", str(PLUGIN_DIR)]
-    if importlib.util.find_spec("setuptools") is not None:
-        command.insert(-2, "--no-build-isolation")  # no download needed when setuptools is at hand
-    subprocess.run(command, check=True)
-    site.addsitedir(sysconfig.get_paths()["purelib"])  # the editable install's .pth, in this process
-    importlib.invalidate_caches()
-
-
-@pytest.fixture(scope="session")
-def plugins_root(tmp_path_factory):
-    """An empty folder for file plugins, so the operator's own ~/.local/share/tutor-plugins stay out."""
-    return tmp_path_factory.mktemp("tutor-plugins")
-
-
-@pytest.fixture(scope="session")
-def tutor(plugins_root):
-    """Tutor with its core hooks ready and this plugin discovered and loaded, in this process."""
-    os.environ["TUTOR_PLUGINS_ROOT"] = str(plugins_root)  # read when tutor is imported
-    os.environ.pop("TUTOR_IGNORE_ENTRYPOINT_PLUGINS", None)
-    try:
-        import tutor  # noqa: F401
-    except ImportError:
-        if _in_ci():
-            pytest.fail("tutor is required in CI: pip install 'tutor>=21,<23' -e tutor-plugin")
-        pytest.skip("tutor is not installed (pip install 'tutor>=21,<23' -e tutor-plugin)")
-    if _entry_point() is None or importlib.util.find_spec("tutor_openedx_badges") is None:
-        _install_plugin()
-    from tutor import hooks, plugins
-    from tutor.commands import cli  # noqa: F401  (registers what the CLI adds, e.g. iter_mounts for compose)
-
-    hooks.Actions.CORE_READY.do()  # discovers entry-point plugins, once per process
-    plugins.load(NAME)
-    return sys.modules["tutor"]
 
 
 @pytest.fixture
@@ -128,7 +77,7 @@ def test_discovered_through_its_entry_point(tutor):
     import tutor_openedx_badges
     from tutor import plugins
 
-    entry_point = _entry_point()
+    entry_point = entry_point_of_plugin()
     assert entry_point.value == "tutor_openedx_badges.plugin"
     assert entry_point.dist.name == DIST
     assert NAME in plugins.iter_installed()
@@ -232,7 +181,27 @@ def test_settings_patch_gives_the_configured_values(tutor, root):
 
 
 def test_beat_tasks_are_routed_to_the_queue(tutor, root):
-    """Everything the package schedules in beat goes to the plugin's queue; the platform's routes stay."""
+    """
+    Every openedx_badges task in the schedule the platform's beat reads goes to the plugin's
+    queue; the platform's own routes and entries stay. The LMS configures celery without a
+    namespace (openedx/core/lib/celery), so that schedule is CELERYBEAT_SCHEDULE; a
+    CELERY_BEAT_SCHEDULE is never read by beat, and the patch does not pretend it is.
+    """
+    config = _config(tutor, root, OPENEDX_BADGES_RUN_WORKER=True)
+    ours = {name: {"task": name, "schedule": 300.0}
+            for name in ("openedx_badges.sweep_pending", "openedx_badges.requeue_pushes")}
+    platform = {"EXPLICIT_QUEUES": {"other.task": {"queue": "x"}},
+                "CELERYBEAT_SCHEDULE": {"other": {"task": "other.periodic", "schedule": 60}, **ours},
+                "CELERY_BEAT_SCHEDULE": {"stray": {"task": "openedx_badges.never_read", "schedule": 60}}}
+    routes = _exec_settings(_render_patch(config, "openedx-common-settings"), **platform)["EXPLICIT_QUEUES"]
+    assert {task: routes[task] for task in ours} == {task: {"queue": "openedx_badges"} for task in ours}
+    assert routes["other.task"] == {"queue": "x"}
+    assert "other.periodic" not in routes
+    assert "openedx_badges.never_read" not in routes
+
+
+def test_the_packages_own_beat_tasks_reach_the_queue(tutor, root):
+    """The plugin's settings write the schedule the LMS's beat reads, and the patch routes it."""
     config = _config(tutor, root, OPENEDX_BADGES_RUN_WORKER=True)
     platform = _platform_settings()
     scheduled = {entry["task"] for entry in platform["CELERYBEAT_SCHEDULE"].values()
@@ -240,8 +209,6 @@ def test_beat_tasks_are_routed_to_the_queue(tutor, root):
     assert "openedx_badges.sweep_pending" in scheduled
     routes = _exec_settings(_render_patch(config, "openedx-common-settings"), **platform)["EXPLICIT_QUEUES"]
     assert {task: routes[task] for task in scheduled} == {task: {"queue": "openedx_badges"} for task in scheduled}
-    assert routes["other.task"] == {"queue": "x"}
-    assert "other.periodic" not in routes
 
 
 def test_init_task_migrates(tutor):

@@ -67,7 +67,6 @@ def urlsafe_b64_random(length: int) -> str:
 hooks.Filters.ENV_TEMPLATE_FILTERS.add_item(("openedx_badges_urlsafe_b64_random", urlsafe_b64_random))
 
 
-@hooks.Actions.ENV_SAVED.add()
 def _keep_rendered_key(root_env: str, config: dict[str, t.Any]) -> None:
     """
     Write the encryption key just rendered into the environment to config.yml if it is not there.
@@ -89,6 +88,36 @@ def _keep_rendered_key(root_env: str, config: dict[str, t.Any]) -> None:
         return
     saved[KEY_SETTING] = config[KEY_SETTING]
     tutor_config.save_config_file(root, saved)
+
+
+def _cli_root() -> str | None:
+    """The project root of the running ``tutor`` command (``tutor --root``), if there is one."""
+    context = click.get_current_context(silent=True)
+    if context is None:
+        return None
+    root = context.find_root().params.get("root") or getattr(context.obj, "root", None)
+    return str(root) if root else None
+
+
+def _keep_loaded_key(config: dict[str, t.Any]) -> None:
+    """
+    Tutor 21: the same, when the full configuration is loaded for rendering.
+
+    Tutor 21 has no ``ENV_SAVED`` action (it appeared in Tutor 22). There, ``tutor config
+    save`` and ``tutor plugins enable`` render the environment from the configuration that
+    ``load_full`` just built and announced with ``CONFIG_LOADED`` (a copy of it, holding the
+    same generated key), so storing the key at that moment stores the one that is rendered.
+    """
+    root = _cli_root()
+    if root:
+        _keep_rendered_key(root, config)
+
+
+# Tutor 22 (Verawood) announces each rendering of the environment; Tutor 21 (Ulmo) does not.
+if hasattr(hooks.Actions, "ENV_SAVED"):
+    hooks.Actions.ENV_SAVED.add()(_keep_rendered_key)
+else:
+    hooks.Actions.CONFIG_LOADED.add()(_keep_loaded_key)
 
 
 # Patches are files named after the patch they fill, shipped as package data.
