@@ -8,13 +8,13 @@ legacy one still gets its email, on one subject line.
 """
 
 import importlib.util
-import os
 
 import pytest
 from django.core import mail
 
 from openedx_plugin import issuing, notifications
 from openedx_plugin.models import BadgeClass
+from tests.ci import in_ci
 
 pytestmark = pytest.mark.django_db
 NAME = "Tom's \"Data\" & <Co>"
@@ -47,7 +47,7 @@ def test_django_mail_subject_and_text_are_plain(award):
     _assert_plain(mail.outbox[0])
 
 
-@pytest.mark.skipif(not ACE_INSTALLED and not os.environ.get("CI"), reason="edx-ace is not installed")
+@pytest.mark.skipif(not ACE_INSTALLED and not in_ci(), reason="edx-ace is not installed")
 def test_ace_subject_and_text_are_plain(award, settings):
     from edx_ace import channel, policy
 

@@ -164,10 +164,13 @@ def verify_download(page, live_server, tmp_path):
     assert version == "ob3" and "OpenBadgeCredential" in credential["type"]
     assert credential["credentialSubject"]["achievement"]["name"] == "Data Reader"
     assert credential["issuer"]["id"].startswith("did:web:127.0.0.1")
-    status_url = credential["credentialStatus"][0]["statusListCredential"]
+    # Two status entries: revocation and suspension, each with its own list (issue 17).
+    status_urls = [entry["statusListCredential"] for entry in credential["credentialStatus"]]
+    assert [entry["statusPurpose"] for entry in credential["credentialStatus"]] == ["revocation", "suspension"]
     did_url = f"{live_server.url}/.well-known/did.json"
-    documents = {did_url: fetch(did_url, tmp_path / "did.json"),
-                 status_url: fetch(status_url, tmp_path / "status.json")}
+    documents = {did_url: fetch(did_url, tmp_path / "did.json")}
+    for number, status_url in enumerate(status_urls):
+        documents[status_url] = fetch(status_url, tmp_path / f"status-{number}.json")
     [result] = nodeverifier.verify([{"kind": "ob3-png", "path": str(baked)}], documents)
     assert result["verified"], result["errors"]
     assert result["revoked"] is False

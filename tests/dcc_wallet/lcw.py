@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.ci import in_ci
+
 HERE = Path(__file__).resolve().parent
 SCRIPT = HERE / "wallet.mjs"
 INSTALL = "cd tests/dcc_wallet && npm ci --no-audit --no-fund"
@@ -25,7 +27,7 @@ MIN_NODE_MAJOR = 20
 
 
 def _unavailable(reason):
-    if os.environ.get("CI"):
+    if in_ci():
         pytest.fail(f"the DCC wallet interop test cannot run under CI: {reason}", pytrace=False)
     pytest.skip(f"DCC wallet interop test skipped: {reason}")
 

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.ci import in_ci
+
 ROOT = Path(__file__).resolve().parents[2]
 CASES = Path(__file__).resolve().parent / "workbench" / "cases.py"
 NAMES = [node.name for node in ast.parse(CASES.read_text()).body
@@ -25,7 +27,7 @@ MISSING = [name for name in ("workbench", "lazy", "djpyfs") if importlib.util.fi
 
 
 def _in_ci():
-    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
+    return in_ci()
 
 
 @pytest.fixture(scope="module")
