@@ -100,9 +100,7 @@ def deliver_announcements(award):
     try:
         if not _claim(award, timezone.now()):
             return False
-        _backpacks("queue_auto_pushes", award, database_errors_raise=True)
-        events.badge_awarded(award, database_errors_raise=True)
-        notifications.notify_awarded(award)
+        send_follow_ups(award)
         Award.objects.filter(pk=award.pk).update(announced_at=timezone.now())
         return True
     except DatabaseError as exc:
@@ -114,6 +112,21 @@ def deliver_announcements(award):
         except DatabaseError:
             pass  # the claim lapses after ANNOUNCE_LEASE
         raise
+
+
+def send_follow_ups(award, *, notify=True, push=True):
+    """
+    The follow-ups of a new award, the same for single and bulk awards: backpack pushes,
+    the BADGE_AWARDED event, the learner's email. Database errors are raised: the caller
+    (``deliver_announcements``, a bulk run) leaves the award unannounced for a retry.
+    ``notify``/``push``: a bulk run emails only when asked, and pushes only when a
+    pushing provider is enabled (asked once per run).
+    """
+    if push:
+        _backpacks("queue_auto_pushes", award, database_errors_raise=True)
+    events.badge_awarded(award, database_errors_raise=True)
+    if notify:
+        notifications.notify_awarded(award)
 
 
 def sweep_announcements(limit=1000):

@@ -169,18 +169,26 @@ REVOCATION = "revocation"
 SUSPENSION = "suspension"
 
 
-def _allocate_status_slot(issuer, purpose=REVOCATION):
-    """Reserve the next free index of the issuer's list of ``purpose`` (locked: one slot per award)."""
+def allocate_status_slots(issuer, count, purpose=REVOCATION):
+    """
+    Reserve ``count`` free indexes of the issuer's lists of ``purpose``, one locked update
+    per list touched (spilling into a new list when one fills): single and bulk awards
+    reserve their slots here, so every award has its revocation and suspension bits.
+    """
     size = getattr(settings, "OPENEDX_BADGES_STATUS_LIST_SIZE", 131072)
-    status_list = (StatusList.objects.select_for_update()
-                   .filter(issuer=issuer, purpose=purpose, next_index__lt=size).order_by("id").first())
-    if status_list is None:
-        status_list = StatusList.objects.create(issuer=issuer, size=size, bits=bytes(size // 8), purpose=purpose)
-        status_list = StatusList.objects.select_for_update().get(pk=status_list.pk)
-    status_list.issuer = issuer  # the caller's object: the list's URL needs it, without a query
-    index = status_list.next_index
-    StatusList.objects.filter(pk=status_list.pk).update(next_index=index + 1)
-    return status_list, index
+    slots = []
+    while len(slots) < count:
+        status_list = (StatusList.objects.select_for_update()
+                       .filter(issuer=issuer, purpose=purpose, next_index__lt=size).order_by("id").first())
+        if status_list is None:
+            status_list = StatusList.objects.create(issuer=issuer, size=size, bits=bytes(size // 8), purpose=purpose)
+            status_list = StatusList.objects.select_for_update().get(pk=status_list.pk)
+        status_list.issuer = issuer  # the caller's object: the list's URL needs it, without a query
+        start = status_list.next_index
+        take = min(count - len(slots), status_list.size - start)
+        StatusList.objects.filter(pk=status_list.pk).update(next_index=start + take)
+        slots.extend((status_list, index) for index in range(start, start + take))
+    return slots
 
 
 def sign_status_list(status_list):
@@ -268,17 +276,32 @@ def award_badge(badge_class, user, *, email=None, evidence=None, result=None, pr
 
 def _create_award(badge_class, user, sequence, *, email, evidence, result, provenance, issued_on):
     issued_on = (issued_on or timezone.now()).replace(microsecond=0)
+    [revocation] = allocate_status_slots(badge_class.issuer, 1)
+    [suspension] = allocate_status_slots(badge_class.issuer, 1, SUSPENSION)
+    award = build_award(badge_class, user, sequence, issued_on=issued_on, evidence=evidence, result=result,
+                        provenance=provenance, revocation_slot=revocation, suspension_slot=suspension, email=email)
+    award.save()
+    return award
+
+
+def build_award(badge_class, user, sequence, *, issued_on, evidence, result, provenance, revocation_slot,
+                suspension_slot, email=None, signing=None, **fields):
+    """
+    A new award with its signed documents, in memory (the caller saves it, alone or in a
+    ``bulk_create``). The one place an award is made: ``award_badge`` and bulk awards
+    (``bulk_issue``) both come here, so both carry the same documents and status bits.
+    ``signing``: a ``SigningContext`` built once for a run; ``fields``: more model fields.
+    """
     valid_until = issued_on + timedelta(days=badge_class.validity_days) if badge_class.validity_days else None
-    award = Award.objects.create(
+    award = Award(
         badge_class=badge_class, user=user, sequence=sequence,
         recipient_identity="", recipient_salt=secrets.token_hex(16),
         issued_on=issued_on, valid_until=valid_until,
         evidence=evidence, result=result, provenance=provenance,
+        status_list=revocation_slot[0], status_index=revocation_slot[1],
+        suspension_list=suspension_slot[0], suspension_index=suspension_slot[1], **fields,
     )
-    award.status_list, award.status_index = _allocate_status_slot(badge_class.issuer)
-    award.suspension_list, award.suspension_index = _allocate_status_slot(badge_class.issuer, SUSPENSION)
-    _sign_documents(award, email or user.email)
-    award.save()
+    _sign_documents(award, email or user.email, signing)
     return award
 
 
@@ -286,7 +309,7 @@ class SigningContext:
     """
     What signing an award of one badge class needs, looked up and decrypted once.
 
-    ``_sign_documents`` builds one per award; batches (``bulk_issue``) build one per
+    ``build_award`` builds one per award; batches (``bulk_issue``) build one per
     run, so the private keys are decrypted once, not once per award.
     """
 
