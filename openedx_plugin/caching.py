@@ -102,7 +102,9 @@ def _name_part(name):
     spaces, control characters or be long, which memcached refuses with an error. Such a
     name is replaced by its digest, so the key stays valid and still unique.
     """
-    return name if _SAFE_NAME.fullmatch(name) else "h:" + hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()
+    if _SAFE_NAME.fullmatch(name):
+        return name
+    return "h:" + hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def document(name, namespaces, build, timeout=None):
