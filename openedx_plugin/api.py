@@ -6,8 +6,11 @@ back; every decision (who may edit, whether a badge is earned) is made here or
 below, never taken from the caller's word.
 """
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from opaque_keys import InvalidKeyError
+from opaque_keys.edx.keys import CourseKey
 
 from . import awarding, compat, issuing, public_urls, rules
 from .models import ACHIEVEMENT_TYPES, Award, BadgeClass, BadgeRule
@@ -180,3 +183,45 @@ def check_now(badge_uuid, user):
 
 def user_awards(user):
     return Award.objects.filter(user=user).select_related("badge_class__issuer").order_by("-issued_on")
+
+
+# --- the block's runtime questions, answered here so the XBlock imports only this API ---------
+
+
+def user_by_id(user_id):
+    """The Django user the XBlock user service names (None if unknown): the block never queries models."""
+    return get_user_model().objects.filter(pk=user_id).first() if user_id is not None else None
+
+
+def is_masquerading():
+    """Staff viewing as a learner: asked of the platform through compat, so the block never imports it."""
+    return compat.is_masquerading()
+
+
+def course_key_of(context):
+    """The block's course as a CourseKey (None outside a course or unparsable): one parser for every caller."""
+    if isinstance(context, CourseKey):
+        return context
+    try:
+        return CourseKey.from_string(str(context))
+    except InvalidKeyError:
+        return None
+
+
+class _RolledBack(Exception):
+    pass
+
+
+def rolled_back(action):
+    """
+    ``action()``'s result, with everything it wrote rolled back: the editor's preview asks
+    the API's save what it would say without storing anything.
+    """
+    outcome = []
+    try:
+        with transaction.atomic():
+            outcome.append(action())
+            raise _RolledBack
+    except _RolledBack:
+        pass
+    return outcome[0]

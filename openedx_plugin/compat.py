@@ -102,6 +102,20 @@ def master_course_key(course_key):
     return str(key.to_course_locator())
 
 
+def is_masquerading():
+    """
+    Whether the request's real user (staff "view as") differs from the user it acts as.
+    crum is platform code, imported here only; without it there is no masquerading.
+    """
+    try:
+        from crum import get_current_user  # pylint: disable=import-outside-toplevel
+    except ImportError:
+        return False
+    request_user = get_current_user()
+    real = getattr(request_user, "real_user", None)
+    return real is not None and getattr(real, "id", None) != getattr(request_user, "id", None)
+
+
 def standin_signal(name):
     """
     The one local Signal that stands for the platform's signal ``name`` outside the LMS.
