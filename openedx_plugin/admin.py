@@ -19,7 +19,9 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from . import awarding, bulk, issuing, keystore, public_urls, tasks
+from . import tasks
+from .awards import awarding, bulk
+from .credentials import issuing, keystore, public_urls
 from .engine.images import ImageError
 from .models import (
     Award,

@@ -12,7 +12,9 @@ from django.db import transaction
 from opaque_keys import InvalidKeyError
 from opaque_keys.edx.keys import CourseKey
 
-from . import awarding, compat, issuing, public_urls, rules
+from . import compat, rules
+from .awards import awarding
+from .credentials import issuing, public_urls
 from .models import ACHIEVEMENT_TYPES, Award, BadgeClass, BadgeRule
 
 EDITABLE_FIELDS = ("name", "description", "criteria_narrative", "criteria_url", "achievement_type",

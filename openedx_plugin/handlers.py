@@ -20,7 +20,8 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
-from . import compat, rule_index
+from . import compat
+from .awards import rule_index
 from .models import Award
 
 log = logging.getLogger(__name__)

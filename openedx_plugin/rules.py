@@ -193,7 +193,7 @@ class Context:
 
     def held_badges(self):
         if self._held is None:
-            from .issuing import held_badge_uuids  # pylint: disable=import-outside-toplevel
+            from .credentials.issuing import held_badge_uuids  # pylint: disable=import-outside-toplevel
 
             self._held = held_badge_uuids(self.user)
         return self._held

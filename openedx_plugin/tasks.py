@@ -119,7 +119,7 @@ class EvaluationTask(Task):
              max_retries=20)
 def evaluate_learner(self, user_id, course_key, trigger):  # pylint: disable=unused-argument
     """Evaluate the rules of ``course_key`` (and the pathways they feed) for one learner."""
-    from . import awarding  # pylint: disable=import-outside-toplevel
+    from .awards import awarding  # pylint: disable=import-outside-toplevel
 
     awards = awarding.evaluate_learner(user_id, course_key, trigger)
     return [str(award.uuid) for award in awards]
@@ -130,7 +130,7 @@ def evaluate_learner(self, user_id, course_key, trigger):  # pylint: disable=unu
              autoretry_for=(DatabaseError,), retry_backoff=2, retry_backoff_max=300, retry_jitter=True,
              max_retries=20)
 def certificate_revoked(self, user_id, course_key, trigger):  # pylint: disable=unused-argument
-    from . import awarding  # pylint: disable=import-outside-toplevel
+    from .awards import awarding  # pylint: disable=import-outside-toplevel
 
     return [str(award.uuid) for award in awarding.certificate_revoked(user_id, course_key, trigger)]
 
@@ -139,7 +139,7 @@ def certificate_revoked(self, user_id, course_key, trigger):  # pylint: disable=
 def sweep_pending(limit=1000):
     """Queue the evaluations stored while the broker was down (celery beat runs this), and
     send the follow-ups of awards whose run was interrupted."""
-    from . import awarding  # pylint: disable=import-outside-toplevel
+    from .awards import awarding  # pylint: disable=import-outside-toplevel
 
     return {"queued": sweep(limit), "announced": awarding.sweep_announcements(limit)}
 
@@ -154,7 +154,7 @@ def sweep(limit=1000, inline=False, queryset=None):
     (``queryset``, run inline) once the badge is fixed; a retry that fails again
     keeps the row, with the new error and one more attempt.
     """
-    from . import awarding  # pylint: disable=import-outside-toplevel
+    from .awards import awarding  # pylint: disable=import-outside-toplevel
 
     if queryset is None:
         queryset = PendingEvaluation.objects.filter(rule__isnull=True)

@@ -20,7 +20,7 @@ from django.db import DatabaseError, IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from .. import issuing, keystore
+from ..credentials import issuing, keystore
 from ..models import BackpackConnection, BackpackProvider, PushAttempt, WalletChallenge
 from . import http, throttle
 from .didauth import PresentationError, verify_presentation

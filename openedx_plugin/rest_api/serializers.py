@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from .. import issuing, public_urls
+from ..credentials import issuing, public_urls
 from ..views import wallet
 
 WRITABLE_AWARD_FIELDS = ("public", "show_name")

@@ -26,7 +26,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods, require_safe
 
-from .. import api, issuing, public_urls
+from .. import api
+from ..credentials import issuing, public_urls
 from ..models import Award, BadgeClass
 from .public import recipient_name
 

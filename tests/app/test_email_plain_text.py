@@ -13,7 +13,8 @@ import os
 import pytest
 from django.core import mail
 
-from openedx_plugin import issuing, notifications
+from openedx_plugin.awards import notifications
+from openedx_plugin.credentials import issuing
 from openedx_plugin.models import BadgeClass
 
 pytestmark = pytest.mark.django_db

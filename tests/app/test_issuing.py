@@ -8,7 +8,7 @@ from django.db import IntegrityError
 from django.test import override_settings
 from django.utils import timezone
 
-from openedx_plugin import issuing, keystore, public_urls, verification
+from openedx_plugin.credentials import issuing, keystore, public_urls, verification
 from openedx_plugin.engine import dataintegrity, keys, ob2, statuslist
 from openedx_plugin.models import Award, SigningKey
 

@@ -12,7 +12,8 @@ import json
 import pytest
 from django.urls import reverse
 
-from openedx_plugin import awarding, issuing, public_urls, verification
+from openedx_plugin.awards import awarding
+from openedx_plugin.credentials import issuing, public_urls, verification
 from openedx_plugin.models import Award, StatusList
 
 pytestmark = pytest.mark.django_db

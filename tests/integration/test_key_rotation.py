@@ -10,7 +10,8 @@ import time
 import pytest
 
 from lms_standin.demo_course import COURSE_KEY
-from openedx_plugin import api, issuing, keystore, public_urls, tasks, verification
+from openedx_plugin import api, tasks
+from openedx_plugin.credentials import issuing, keystore, public_urls, verification
 from openedx_plugin.engine import ob2
 from openedx_plugin.models import Award, SigningKey
 from tests.interop import nodeverifier

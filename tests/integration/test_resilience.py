@@ -14,7 +14,8 @@ from django.db import connection, transaction
 from lms_standin import courseware
 from lms_standin.demo_course import COURSE_KEY
 from lms_standin.models import GeneratedCertificate, PersistentCourseGrade, ProblemScore
-from openedx_plugin import issuing, tasks
+from openedx_plugin import tasks
+from openedx_plugin.credentials import issuing
 from openedx_plugin.models import Award, PendingEvaluation, StatusList
 
 from .support import BROKER_URL, QUEUE, VISIBILITY_TIMEOUT, requires_mariadb, use_broker, wait_for

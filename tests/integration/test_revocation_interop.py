@@ -9,7 +9,8 @@ import json
 import pytest
 
 from lms_standin.demo_course import COURSE_KEY
-from openedx_plugin import issuing, public_urls, tasks
+from openedx_plugin import tasks
+from openedx_plugin.credentials import issuing, public_urls
 from openedx_plugin.models import Award
 from tests.interop import nodeverifier
 

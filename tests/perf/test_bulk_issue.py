@@ -7,7 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openedx_events.learning.signals import BADGE_AWARDED
 
-from openedx_plugin import bulk, bulk_issue, issuing, keystore, verification
+from openedx_plugin.awards import bulk, bulk_issue
+from openedx_plugin.credentials import issuing, keystore, verification
 from openedx_plugin.models import Award, SigningKey, StatusList
 
 pytestmark = pytest.mark.django_db

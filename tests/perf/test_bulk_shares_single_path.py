@@ -2,7 +2,8 @@
 
 import pytest
 
-from openedx_plugin import awarding, bulk_issue, issuing, verification
+from openedx_plugin.awards import awarding, bulk_issue
+from openedx_plugin.credentials import issuing, verification
 from openedx_plugin.models import Award
 
 pytestmark = pytest.mark.django_db

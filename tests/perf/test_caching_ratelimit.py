@@ -6,7 +6,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from openedx_plugin import issuing, keystore, public_urls, ratelimit
+from openedx_plugin import ratelimit
+from openedx_plugin.credentials import issuing, keystore, public_urls
 from openedx_plugin.models import SigningKey
 
 pytestmark = pytest.mark.django_db
@@ -89,7 +90,7 @@ def test_sharing_toggle_hides_cached_verify_page(client, award):
 
 
 def test_cached_verification_result_is_reused(client, award, monkeypatch):
-    from openedx_plugin import verification
+    from openedx_plugin.credentials import verification
 
     get(client, public_urls.verify_page_url(award))  # signs the status list on first use (a new version)
     calls = []

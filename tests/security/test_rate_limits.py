@@ -5,7 +5,9 @@ configurably (``OPENEDX_BADGES_RATE_LIMITS``), and say when to come back (Retry-
 
 import pytest
 
-from openedx_plugin import api, awarding, issuing, ratelimit
+from openedx_plugin import api, ratelimit
+from openedx_plugin.awards import awarding
+from openedx_plugin.credentials import issuing
 from openedx_plugin.models import BadgeRule
 
 pytestmark = pytest.mark.django_db

@@ -48,7 +48,7 @@ def secret_world(fernet, world):
 
 def secret_strings(issuer=None):
     """Every textual form of every secret in the database now."""
-    from openedx_plugin import keystore
+    from openedx_plugin.credentials import keystore
     from openedx_plugin.engine import keys as engine_keys
     from openedx_plugin.models import SigningKey
 
@@ -114,8 +114,8 @@ def test_no_response_of_the_matrix_shows_a_secret(secret_world):
 
 
 def test_logs_and_errors_hold_no_secret(secret_world, caplog, settings, django_capture_on_commit_callbacks):
-    from openedx_plugin import issuing, keystore
     from openedx_plugin.backpacks import services
+    from openedx_plugin.credentials import issuing, keystore
     from openedx_plugin.models import SigningKey
 
     caplog.set_level(logging.DEBUG)

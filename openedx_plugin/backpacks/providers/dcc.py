@@ -21,7 +21,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from ... import public_urls
+from ...credentials import public_urls
 from .base import Provider, ProviderError
 
 # The app's own scheme (app.config.js of the wallet registers it), and the page DCC's own

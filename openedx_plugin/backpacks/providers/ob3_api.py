@@ -26,7 +26,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
-from ... import issuing
+from ...credentials import issuing
 from .. import http
 from .base import Provider, ProviderError, decrypt_text, encrypt_text, refresh_token, store_tokens
 

@@ -8,7 +8,7 @@ Award a badge by hand, to one learner or to a CSV of usernames or emails.
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from ...bulk import bulk_award, read_identifiers
+from ...awards.bulk import bulk_award, read_identifiers
 from ...models import BadgeClass
 
 

@@ -35,6 +35,6 @@ class Command(BaseCommand):
         requeued = services.requeue_stale()
         self.stdout.write(f"{requeued} stale backpack pushes queued again.")
         # Awards whose event, email and pushes were interrupted (a crash, a dropped connection).
-        from ...awarding import sweep_announcements  # pylint: disable=import-outside-toplevel
+        from ...awards.awarding import sweep_announcements  # pylint: disable=import-outside-toplevel
 
         self.stdout.write(f"{sweep_announcements(options['limit'])} interrupted award announcements sent.")

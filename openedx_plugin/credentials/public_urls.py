@@ -10,7 +10,7 @@ from urllib.parse import quote, urlsplit
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import NoReverseMatch, reverse
 
-from .models import IDENTITY_DID_KEY
+from ..models import IDENTITY_DID_KEY
 
 NS = "openedx_badges"
 

@@ -19,8 +19,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 
-from .engine import keys as engine_keys
-from .models import SigningKey
+from ..engine import keys as engine_keys
+from ..models import SigningKey
 
 
 class KeyStoreError(Exception):

@@ -6,7 +6,7 @@ from django.db import DatabaseError
 from openedx_events.learning.data import BadgeData, BadgeTemplateData, UserData, UserPersonalData
 from openedx_events.learning.signals import BADGE_AWARDED, BADGE_REVOKED
 
-from . import public_urls
+from ..credentials import public_urls
 
 log = logging.getLogger(__name__)
 ORIGIN = "openedx_badges"

@@ -46,8 +46,8 @@ def _current():
 
 
 def _load(version):
-    from . import rules  # pylint: disable=import-outside-toplevel
-    from .models import BadgeRule  # pylint: disable=import-outside-toplevel
+    from .. import rules  # pylint: disable=import-outside-toplevel
+    from ..models import BadgeRule  # pylint: disable=import-outside-toplevel
 
     courses = defaultdict(lambda: defaultdict(set))
     by_badge = defaultdict(set)

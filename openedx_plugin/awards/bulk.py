@@ -15,7 +15,8 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from . import awarding, bulk_issue, issuing
+from ..credentials import issuing
+from . import awarding, bulk_issue
 
 MAX_ROWS = 100_000
 

@@ -16,9 +16,10 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from . import compat, keystore, public_urls
-from .engine import dataintegrity, ob2, ob3, statuslist
-from .models import Award, BadgeClass, Issuer, SigningKey, StatusList
+from .. import compat
+from ..engine import dataintegrity, ob2, ob3, statuslist
+from ..models import Award, BadgeClass, Issuer, SigningKey, StatusList
+from . import keystore, public_urls
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +78,7 @@ def did_document(issuer):
     ``assertionMethod``, because verifiers check that the key of a proof is listed
     there; rotation stops a key signing, it does not take back what it signed.
     """
-    from .engine import dids, keys  # pylint: disable=import-outside-toplevel
+    from ..engine import dids, keys  # pylint: disable=import-outside-toplevel
 
     did = public_urls.issuer_did(issuer)
     if issuer.identity == "did:key":
@@ -135,7 +136,7 @@ def achievement_ob3(badge_class):
 
 def _result_descriptions(badge_class):
     """A 'Percent' result description when the badge's rule scores the learner (results point at it)."""
-    from .rules import leaves  # pylint: disable=import-outside-toplevel
+    from ..rules import leaves  # pylint: disable=import-outside-toplevel
 
     rule = getattr(badge_class, "rule", None)  # the reverse one-to-one raises AttributeError when absent
     if rule is None or not any(leaf["kind"] in ("score", "course_passed") for leaf in leaves(rule.condition)):
@@ -392,7 +393,7 @@ def _sign_documents(award, email, signing=None):
         results=award.result or (),
         credential_status=_status_entries(award, ctx),
     )
-    from .engine import fastsign  # byte-identical to dataintegrity.sign, which it falls back to
+    from ..engine import fastsign  # byte-identical to dataintegrity.sign, which it falls back to
 
     award.ob3_credential = fastsign.sign(credential, ctx.ed_private, ctx.verification_method,
                                          created=iso(award.issued_on))
@@ -548,7 +549,7 @@ def set_image(obj, data, declared_type=None):
     Raises ``images.ImageError`` with a message for the author when the file is
     not an acceptable PNG or SVG (wrong type, too large, a bomb, scripts).
     """
-    from .engine import images  # pylint: disable=import-outside-toplevel
+    from ..engine import images  # pylint: disable=import-outside-toplevel
 
     mime, clean = images.sanitize_image(
         data, declared_type=declared_type,

@@ -31,8 +31,9 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from . import awarding, issuing
-from .models import Award
+from ..credentials import issuing
+from ..models import Award
+from . import awarding
 
 log = logging.getLogger(__name__)
 DEFAULT_BATCH_SIZE = 500
@@ -179,7 +180,7 @@ def _report(on_result, user, status, award):
 
 def _pushing_providers():
     try:
-        from .backpacks import services  # pylint: disable=import-outside-toplevel
+        from ..backpacks import services  # pylint: disable=import-outside-toplevel
 
         return bool(getattr(settings, "OPENEDX_BADGES_AUTO_PUSH", True)) and bool(list(services.enabled_providers()))
     except Exception:  # pylint: disable=broad-except

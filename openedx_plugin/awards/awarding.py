@@ -14,8 +14,10 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from . import compat, events, issuing, notifications, public_urls, rule_index, rules
-from .models import Award, BadgeRule, PendingEvaluation
+from .. import compat, rules
+from ..credentials import issuing, public_urls
+from ..models import Award, BadgeRule, PendingEvaluation
+from . import events, notifications, rule_index
 
 log = logging.getLogger(__name__)
 MAX_PATHWAY_STEPS = 50
@@ -251,7 +253,7 @@ def _backpacks(action, award, database_errors_raise=False):
     ``database_errors_raise``: the caller (deliver_announcements) retries those.
     """
     try:
-        from .backpacks import services  # pylint: disable=import-outside-toplevel
+        from ..backpacks import services  # pylint: disable=import-outside-toplevel
 
         getattr(services, action)(award)
     except DatabaseError:

@@ -160,7 +160,7 @@ def invalidate_award(award):
     """Revocation or reinstatement: the award's documents, its status list, the revocation list."""
     spaces = [f"award:{award.uuid}"]
     if award.status_list_id:
-        from .models import StatusList  # pylint: disable=import-outside-toplevel
+        from ..models import StatusList  # pylint: disable=import-outside-toplevel
 
         list_uuid = StatusList.objects.filter(pk=award.status_list_id).values_list("uuid", flat=True).first()
         if list_uuid:

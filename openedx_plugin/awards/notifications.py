@@ -18,7 +18,8 @@ from django.db import DatabaseError
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from . import compat, public_urls
+from .. import compat
+from ..credentials import public_urls
 
 log = logging.getLogger(__name__)
 
@@ -111,7 +112,7 @@ def _send_with_ace(award, user, language):
     try:
         from edx_ace import Recipient, ace  # pylint: disable=import-outside-toplevel
 
-        from .message_types import BadgeAwarded  # pylint: disable=import-outside-toplevel
+        from ..message_types import BadgeAwarded  # pylint: disable=import-outside-toplevel
 
         badge = award.badge_class
         context = {
