@@ -11,6 +11,7 @@ import csv
 import json
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect, StreamingHttpResponse
@@ -21,8 +22,9 @@ from django.utils.translation import gettext_lazy as _
 
 from . import tasks
 from .awards import awarding, bulk
+from .backpacks import services
 from .credentials import issuing, keystore, public_urls
-from .engine.images import ImageError
+from .engine.images import ImageError, sanitize_image
 from .models import (
     Award,
     BackpackConnection,
@@ -58,9 +60,6 @@ def _extension(filename):
 def _clean_image(form):
     upload = form.cleaned_data.get("image_upload")
     if upload:
-        from django.conf import settings  # pylint: disable=import-outside-toplevel
-
-        from .engine.images import sanitize_image  # pylint: disable=import-outside-toplevel
 
         try:  # the same limits as issuing.set_image applies when the object is saved
             sanitize_image(upload.read(), declared_type=_extension(upload.name),
@@ -125,8 +124,8 @@ class IssuerAdmin(ImageUploadMixin, admin.ModelAdmin):
         for issuer in queryset:
             try:
                 if issuer.identity == "did:web":
-                    keystore.rotate(issuer, SigningKey.ED25519)
-                keystore.rotate(issuer, SigningKey.RSA)
+                    issuing.rotate_key(issuer, SigningKey.ED25519)
+                issuing.rotate_key(issuer, SigningKey.RSA)
             except keystore.KeyStoreError as exc:
                 self.message_user(request, f"{issuer}: {exc}", messages.ERROR)
                 continue
@@ -372,7 +371,7 @@ class AwardAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("State"))
     def state(self, obj):
-        return issuing.award_state(obj)
+        return obj.state()
 
     @admin.display(description=_("Verification page"))
     def verify_link(self, obj):
@@ -470,7 +469,7 @@ class AwardAdmin(admin.ModelAdmin):
                 yield writer.writerow([award.uuid, award.badge_class.name, award.badge_class.course_key,
                                        award.user.username if award.user else "", award.issued_on.isoformat(),
                                        award.valid_until.isoformat() if award.valid_until else "",
-                                       issuing.award_state(award), award.revocation_reason,
+                                       award.state(), award.revocation_reason,
                                        (award.provenance or {}).get("source", "")])
 
         response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
@@ -579,7 +578,6 @@ class PushAttemptAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Retry the selected pushes"), permissions=["change"])
     def retry(self, request, queryset):
-        from .backpacks import services  # pylint: disable=import-outside-toplevel
 
         count = 0
         for attempt in queryset:

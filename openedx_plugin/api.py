@@ -12,9 +12,10 @@ from django.db import transaction
 from opaque_keys import InvalidKeyError
 from opaque_keys.edx.keys import CourseKey
 
-from . import compat, rules
+from . import compat, ratelimit, rules
 from .awards import awarding
 from .credentials import issuing, public_urls
+from .engine.images import ImageError
 from .models import ACHIEVEMENT_TYPES, Award, BadgeClass, BadgeRule
 
 EDITABLE_FIELDS = ("name", "description", "criteria_narrative", "criteria_url", "achievement_type",
@@ -91,7 +92,6 @@ def save_badge(course_key, fields, *, badge_uuid=None, rule=None, image=None, im
     badge.full_clean(exclude=["image_data", "issuer"])
     badge.save()
     if image is not None:
-        from .engine.images import ImageError  # pylint: disable=import-outside-toplevel
 
         try:
             issuing.set_image(badge, image, image_type)
@@ -170,7 +170,6 @@ def check_now(badge_uuid, user):
     Retry-After. A rule that fails is kept for a retry (``awarding.evaluate_learner``), so
     the learner sees their state, never an error.
     """
-    from . import ratelimit  # pylint: disable=import-outside-toplevel
 
     badge = BadgeClass.objects.filter(uuid=badge_uuid).first()
     rule = BadgeRule.objects.filter(badge_class=badge, enabled=True).first() if badge else None

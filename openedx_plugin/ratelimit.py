@@ -21,6 +21,7 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
+from rest_framework.throttling import BaseThrottle
 
 PERIODS = {"s": 1, "m": 60, "h": 3600}
 DEFAULTS = {"verify": "120/m", "push": "10/m", "api": "120/m", "check_now": "10/m"}
@@ -103,7 +104,6 @@ def drf_throttle(scope, key="user"):
     A Django REST framework throttle class counting in this limiter: DRF answers 429
     with ``Retry-After`` (from ``wait``) and its usual JSON body.
     """
-    from rest_framework.throttling import BaseThrottle  # pylint: disable=import-outside-toplevel
 
     class Throttle(BaseThrottle):
         def allow_request(self, request, view):

@@ -162,7 +162,13 @@ class Outcome:
 
 
 class Context:
-    """Platform reads for one learner, memoised for one evaluation."""
+    """
+    Platform reads for one learner, memoised for one evaluation.
+
+    ``held_badges``: the UUIDs of the badges the learner holds (a set, or a function asked
+    once, when a rule has a badge leaf); the caller supplies them, so the rule language
+    stays below the models and reads nothing of the database itself.
+    """
 
     def __init__(self, user, held_badges=None, block_names=None):
         self.user = user
@@ -192,11 +198,9 @@ class Context:
         return self._get(("certificate", course), lambda: compat.certificate(self.user, course))
 
     def held_badges(self):
-        if self._held is None:
-            from .credentials.issuing import held_badge_uuids  # pylint: disable=import-outside-toplevel
-
-            self._held = held_badge_uuids(self.user)
-        return self._held
+        if callable(self._held):  # asked once, and only when a rule has a badge leaf
+            self._held = set(self._held())
+        return self._held or set()
 
 
 def _pct(value):

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from .. import compat, rules
+from ..backpacks import services
 from ..credentials import issuing, public_urls
 from ..models import Award, BadgeRule, PendingEvaluation
 from . import events, notifications, rule_index
@@ -163,7 +164,7 @@ def evaluate_learner(user_id, course_key, trigger, rule_ids=None):
     unsent = Award.objects.filter(user_id=user.id, announced_at__isnull=True, revoked=False)
     for award in unsent.select_related("badge_class__issuer"):
         announce(award)
-    held = issuing.held_badge_uuids(user)
+    held = Award.objects.held_badge_uuids(user)
     pending = list(_load_rules(rule_ids))
     names = _block_names({leaf["course"] for rule in pending for leaf in rules.leaves(rule.condition)
                           if leaf["kind"] == "score"})
@@ -234,7 +235,7 @@ def certificate_revoked(user_id, course_key, trigger):
         needs_certificate = any(leaf["kind"] == "certificate" and leaf.get("course") == course_key
                                 for leaf in rules.leaves(rule.condition))
         award = issuing.current_award(rule.badge_class, user)
-        if needs_certificate and issuing.award_state(award) == "earned":
+        if needs_certificate and award is not None and award.state() == "earned":
             revoked.append(revoke(award, "The course certificate this badge required was revoked."))
     return revoked
 
@@ -253,7 +254,6 @@ def _backpacks(action, award, database_errors_raise=False):
     ``database_errors_raise``: the caller (deliver_announcements) retries those.
     """
     try:
-        from ..backpacks import services  # pylint: disable=import-outside-toplevel
 
         getattr(services, action)(award)
     except DatabaseError:
@@ -268,11 +268,12 @@ def progress(badge_class, user):
     """The learner's progress towards a badge, computed here (the block shows it)."""
     rule = BadgeRule.objects.filter(badge_class=badge_class, enabled=True).first()
     award = issuing.current_award(badge_class, user) if user is not None else None
-    state = issuing.award_state(award)
+    state = award.state() if award else "none"
     if rule is None:
         return {"state": state, "award": award, "items": [], "met": False}
     names = _block_names(rules.referenced_courses(rule.condition))
-    outcome = rules.evaluate(rule.condition, rules.Context(user, block_names=names))
+    ctx = rules.Context(user, held_badges=lambda: Award.objects.held_badge_uuids(user), block_names=names)
+    outcome = rules.evaluate(rule.condition, ctx)
     return {"state": state, "award": award, "items": outcome.progress, "met": outcome.met}
 
 

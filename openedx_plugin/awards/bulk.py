@@ -71,7 +71,8 @@ def bulk_award(badge_class, identifiers, *, staff_user, reason, dry_run=True):
         return _bulk_award_streaming(badge_class, identifiers, staff_user=staff_user, reason=reason)
     report = []
     for line, value, user in _matched(identifiers, _find_users(identifiers), report):
-        state = issuing.award_state(issuing.current_award(badge_class, user))
+        current = issuing.current_award(badge_class, user)
+        state = current.state() if current else "none"
         if state == "earned":
             report.append(BulkRow(line, value, "already holds it", user.username))
             continue

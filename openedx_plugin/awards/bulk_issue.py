@@ -31,6 +31,7 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from ..backpacks import services
 from ..credentials import issuing
 from ..models import Award
 from . import awarding
@@ -180,7 +181,6 @@ def _report(on_result, user, status, award):
 
 def _pushing_providers():
     try:
-        from ..backpacks import services  # pylint: disable=import-outside-toplevel
 
         return bool(getattr(settings, "OPENEDX_BADGES_AUTO_PUSH", True)) and bool(list(services.enabled_providers()))
     except Exception:  # pylint: disable=broad-except

@@ -17,12 +17,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from .. import ratelimit
 from ..models import Award, BackpackConnection, BackpackProvider, PushAttempt
+from ..views.wallet import qr_svg
 from . import http, services, throttle
 from .didauth import MAX_BYTES, PresentationError, json_depth_ok
 from .providers import for_provider
@@ -139,7 +141,6 @@ def retry(request, attempt_id):
 
 
 def _safe_next(request):
-    from django.utils.http import url_has_allowed_host_and_scheme  # pylint: disable=import-outside-toplevel
 
     target = request.POST.get("next")
     return bool(target) and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
@@ -160,7 +161,6 @@ def dcc_request(request, provider_id, award_uuid):
     except http.RemoteError as exc:
         messages.error(request, str(exc))
         return redirect(CONNECTIONS)
-    from ..views.wallet import qr_svg  # pylint: disable=import-outside-toplevel  (the wallet's QR maker)
 
     return render(request, "openedx_badges/backpacks/dcc_request.html", {
         "provider": provider, "award": award, "link": link, "nav": "connections",

@@ -17,9 +17,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .. import compat
-from ..engine import dataintegrity, ob2, ob3, statuslist
+from ..engine import dataintegrity, dids, fastsign, images, keys, ob2, ob3, statuslist
 from ..models import Award, BadgeClass, Issuer, SigningKey, StatusList
-from . import keystore, public_urls
+from ..rules import leaves
+from . import caching, keystore, public_urls
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +79,6 @@ def did_document(issuer):
     ``assertionMethod``, because verifiers check that the key of a proof is listed
     there; rotation stops a key signing, it does not take back what it signed.
     """
-    from ..engine import dids, keys  # pylint: disable=import-outside-toplevel
 
     did = public_urls.issuer_did(issuer)
     if issuer.identity == "did:key":
@@ -136,7 +136,6 @@ def achievement_ob3(badge_class):
 
 def _result_descriptions(badge_class):
     """A 'Percent' result description when the badge's rule scores the learner (results point at it)."""
-    from ..rules import leaves  # pylint: disable=import-outside-toplevel
 
     rule = getattr(badge_class, "rule", None)  # the reverse one-to-one raises AttributeError when absent
     if rule is None or not any(leaf["kind"] in ("score", "course_passed") for leaf in leaves(rule.condition)):
@@ -161,6 +160,24 @@ def badge_class_ob2(badge_class):
         ] or None,
         tags=(list(badge_class.tags or []) + ([badge_class.level] if badge_class.level else [])) or None,
     )
+
+
+@transaction.atomic
+def rotate_key(issuer, kind):
+    """
+    Retire the issuer's active key of ``kind`` and make a new one; the old one stays
+    published so what it signed still verifies. Here, not in ``keystore``, because this
+    process's signing contexts and the cached public documents must forget the old key.
+    """
+    if kind == SigningKey.ED25519 and issuer.identity == "did:key":
+        raise keystore.KeyStoreError("A did:key issuer cannot rotate its key: its identity is the key.")
+    issuer.keys.filter(kind=kind, active=True).update(active=False, retired=timezone.now())
+    key = keystore.create_key(issuer, kind)
+    forget_signing_contexts()
+    transaction.on_commit(forget_signing_contexts)
+    caching.invalidate_issuer(issuer)
+    transaction.on_commit(lambda: caching.invalidate_issuer(issuer))
+    return key
 
 
 # --- status lists ----------------------------------------------------------------------------
@@ -225,29 +242,6 @@ def current_award(badge_class, user):
     return Award.objects.filter(badge_class=badge_class, user=user).order_by("-sequence").first()
 
 
-def held_badge_uuids(user, now=None):
-    """UUIDs (as strings) of the badge classes the learner holds now: earned, unexpired, not revoked."""
-    now = now or timezone.now()
-    from django.db.models import Q  # pylint: disable=import-outside-toplevel
-
-    rows = (Award.objects.filter(user=user, revoked=False, suspended=False)
-            .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=now))
-            .values_list("badge_class__uuid", flat=True))
-    return {str(uuid) for uuid in rows}
-
-
-def award_state(award, now=None):
-    if award is None:
-        return "none"
-    if award.revoked:
-        return "revoked"
-    if getattr(award, "suspended", False):
-        return "suspended"
-    if award.valid_until and award.valid_until <= (now or timezone.now()):
-        return "expired"
-    return "earned"
-
-
 def award_badge(badge_class, user, *, email=None, evidence=None, result=None, provenance=None,
                 issued_on=None, after_revocation=False):
     """
@@ -258,7 +252,7 @@ def award_badge(badge_class, user, *, email=None, evidence=None, result=None, pr
     re-awarding: only staff, with ``after_revocation``, award again (ADR 0003).
     """
     existing = current_award(badge_class, user)
-    state = award_state(existing)
+    state = existing.state() if existing else "none"
     if state in ("earned", "suspended"):  # a hold is lifted by staff, not replaced by a new award
         return existing, False
     if state == "revoked" and not after_revocation:
@@ -393,8 +387,7 @@ def _sign_documents(award, email, signing=None):
         results=award.result or (),
         credential_status=_status_entries(award, ctx),
     )
-    from ..engine import fastsign  # byte-identical to dataintegrity.sign, which it falls back to
-
+    # fastsign: byte-identical to dataintegrity.sign, which it falls back to
     award.ob3_credential = fastsign.sign(credential, ctx.ed_private, ctx.verification_method,
                                          created=iso(award.issued_on))
 
@@ -498,7 +491,6 @@ def reinstate_award(award):
 
 def _invalidate_award_caches(award):
     """Cached public documents of the award, its status list and the revocation list: now and after commit."""
-    from . import caching  # pylint: disable=import-outside-toplevel
 
     caching.invalidate_award(award)
     transaction.on_commit(lambda: caching.invalidate_award(award))
@@ -519,7 +511,6 @@ def _set_status_bit(award, value, purpose=REVOCATION):
     status_list.save(update_fields=["bits", "modified"])
     sign_status_list(status_list)
     if purpose != REVOCATION:  # caching.invalidate_award knows the revocation list only
-        from . import caching  # pylint: disable=import-outside-toplevel
 
         caching.bump(f"status:{status_list.uuid}")
         transaction.on_commit(lambda: caching.bump(f"status:{status_list.uuid}"))
@@ -549,7 +540,6 @@ def set_image(obj, data, declared_type=None):
     Raises ``images.ImageError`` with a message for the author when the file is
     not an acceptable PNG or SVG (wrong type, too large, a bomb, scripts).
     """
-    from ..engine import images  # pylint: disable=import-outside-toplevel
 
     mime, clean = images.sanitize_image(
         data, declared_type=declared_type,

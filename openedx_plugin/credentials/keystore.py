@@ -16,8 +16,6 @@ from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import transaction
-from django.utils import timezone
 
 from ..engine import keys as engine_keys
 from ..models import SigningKey
@@ -109,19 +107,3 @@ def active_key(issuer, kind):
     """The key that signs new documents; one is created on first use."""
     key = issuer.keys.filter(kind=kind, active=True).order_by("-created", "-id").first()
     return key or create_key(issuer, kind)
-
-
-@transaction.atomic
-def rotate(issuer, kind):
-    """Retire the active key of ``kind`` and make a new one; the old one stays published."""
-    if kind == SigningKey.ED25519 and issuer.identity == "did:key":
-        raise KeyStoreError("A did:key issuer cannot rotate its key: its identity is the key.")
-    issuer.keys.filter(kind=kind, active=True).update(active=False, retired=timezone.now())
-    key = create_key(issuer, kind)
-    from . import caching, issuing  # pylint: disable=import-outside-toplevel
-
-    issuing.forget_signing_contexts()
-    transaction.on_commit(issuing.forget_signing_contexts)
-    caching.invalidate_issuer(issuer)
-    transaction.on_commit(lambda: caching.invalidate_issuer(issuer))
-    return key

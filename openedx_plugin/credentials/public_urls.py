@@ -8,7 +8,7 @@ that happens to trigger an award: they come from the issuer's stored origin.
 from urllib.parse import quote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_resolver, reverse
 
 from ..models import IDENTITY_DID_KEY
 
@@ -111,6 +111,5 @@ def baked_url(award, version, fmt):
 
 def mounted():
     """True where the host serves the plugin's URLs; display code can degrade (no image link) where not."""
-    from django.urls import get_resolver  # pylint: disable=import-outside-toplevel
 
     return NS in get_resolver().namespace_dict

@@ -198,7 +198,7 @@ def verify_page(request, award_uuid):
         "badge": found.badge_class,
         "issuer": found.badge_class.issuer,
         "result": result,
-        "state": issuing.award_state(found),
+        "state": found.state(),
         "credential": found.ob3_credential,
         "links": {
             "credential": public_urls.credential_url(found),

@@ -102,7 +102,7 @@ def test_suspend_then_reinstate_uses_the_suspension_bit_only(client, award):
     assert not _served_bit(client, suspension_url, award.suspension_index)
     awarding.suspend(award, "Under review")
     award.refresh_from_db()
-    assert issuing.award_state(award) == "suspended"
+    assert award.state() == "suspended"
     assert _served_bit(client, suspension_url, award.suspension_index)  # the cached list changed
     assert not _bit(award.status_list, award.status_index)
     result = verification.verify_award(award)
@@ -112,7 +112,7 @@ def test_suspend_then_reinstate_uses_the_suspension_bit_only(client, award):
 
     awarding.reinstate(award, staff_user=None)
     award.refresh_from_db()
-    assert issuing.award_state(award) == "earned"
+    assert award.state() == "earned"
     assert not _served_bit(client, suspension_url, award.suspension_index)
     assert verification.verify_award(award).ok
 

@@ -121,9 +121,7 @@ def test_push_failures_never_affect_the_award(learner, badgr_connected, badge_cl
 
 
 def test_broker_down_leaves_pending_for_the_sweeper(award, badgr_connected, badgr_provider, commit):
-    from openedx_plugin.backpacks import tasks
-
-    with mock.patch.object(tasks.push_award, "apply_async", side_effect=OSError("broker down")):
+    with mock.patch.object(services.push_award, "apply_async", side_effect=OSError("broker down")):
         with commit():
             attempt = services.push(award, badgr_provider, badgr_connected)
     attempt.refresh_from_db()

@@ -39,8 +39,8 @@ def test_every_credential_signed_during_rotations_verifies(course, issuer, live,
             assert tasks.enqueue(learner.id, COURSE_KEY, TRIGGER)
     rotations = 0
     while Award.objects.count() < LEARNERS and rotations < 400:
-        keystore.rotate(issuer, SigningKey.ED25519)
-        keystore.rotate(issuer, SigningKey.RSA)
+        issuing.rotate_key(issuer, SigningKey.ED25519)
+        issuing.rotate_key(issuer, SigningKey.RSA)
         rotations += 1
         time.sleep(ROTATE_EVERY)
     live.drain(timeout=120)

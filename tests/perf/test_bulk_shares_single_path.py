@@ -22,7 +22,7 @@ def test_a_bulk_award_carries_a_suspension_bit_and_can_be_suspended_and_reinstat
 
     awarding.suspend(award, "Under review")
     award.refresh_from_db()
-    assert issuing.award_state(award) == "suspended"
+    assert award.state() == "suspended"
     result = verification.verify_award(award)
     assert not result.ok and result.suspended and result.revoked is False
     assert verification.verify_award(other).ok  # a neighbour's bit is untouched

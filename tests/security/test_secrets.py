@@ -138,7 +138,7 @@ def test_logs_and_errors_hold_no_secret(secret_world, caplog, settings, django_c
     # key rotation, through the admin action and the keystore
     client_for("superuser", world["users"]).post("/admin/openedx_badges/issuer/", {
         "action": "rotate_keys", "_selected_action": [world["issuer"].pk]})
-    keystore.rotate(world["issuer"], SigningKey.RSA)
+    issuing.rotate_key(world["issuer"], SigningKey.RSA)
     # errors: a key that cannot be decrypted, a provider whose secret cannot be read
     settings.OPENEDX_BADGES_KEY_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
     for call in (lambda: keystore.load_private_key(SigningKey.objects.first()),

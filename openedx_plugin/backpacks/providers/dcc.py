@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ...credentials import public_urls
+from ...models import WalletChallenge
 from .base import Provider, ProviderError
 
 # The app's own scheme (app.config.js of the wallet registers it), and the page DCC's own
@@ -43,7 +44,6 @@ class DccProvider(Provider):
 
     def new_request(self, award):
         """A fresh single-use challenge for ``award`` and the two forms of the wallet link."""
-        from ...models import WalletChallenge  # pylint: disable=import-outside-toplevel
 
         if award.revoked:
             raise ProviderError("A revoked badge cannot be added to a wallet.")
