@@ -11,7 +11,6 @@ import csv
 import json
 
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect, StreamingHttpResponse
@@ -20,7 +19,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from . import tasks
+from . import conf, tasks
 from .awards import awarding, bulk
 from .backpacks import services
 from .credentials import issuing, keystore, public_urls
@@ -63,8 +62,8 @@ def _clean_image(form):
 
         try:  # the same limits as issuing.set_image applies when the object is saved
             sanitize_image(upload.read(), declared_type=_extension(upload.name),
-                           max_bytes=getattr(settings, "OPENEDX_BADGES_MAX_IMAGE_BYTES", 512 * 1024),
-                           max_pixels=getattr(settings, "OPENEDX_BADGES_MAX_IMAGE_PIXELS", 2048 * 2048))
+                           max_bytes=conf.get("OPENEDX_BADGES_MAX_IMAGE_BYTES"),
+                           max_pixels=conf.get("OPENEDX_BADGES_MAX_IMAGE_PIXELS"))
         except ImageError as exc:
             raise ValidationError(str(exc)) from exc
         upload.seek(0)

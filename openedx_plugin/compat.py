@@ -38,6 +38,8 @@ from collections import namedtuple
 
 from django.dispatch import Signal
 
+from . import conf
+
 log = logging.getLogger(__name__)
 
 CourseGrade = namedtuple("CourseGrade", "percent passed")
@@ -67,9 +69,7 @@ def _import_attr(path):
 
 def _standin():
     """The stand-in platform module configured for this host, or None inside the LMS."""
-    from django.conf import settings  # pylint: disable=import-outside-toplevel
-
-    path = getattr(settings, "OPENEDX_BADGES_PLATFORM_STANDIN", "")
+    path = conf.get("OPENEDX_BADGES_PLATFORM_STANDIN")
     return importlib.import_module(path) if path else None
 
 

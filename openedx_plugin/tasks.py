@@ -9,9 +9,9 @@ import logging
 from functools import partial
 
 from celery import Task, shared_task
-from django.conf import settings
 from django.db import DatabaseError, transaction
 
+from . import conf
 from .awards import awarding
 
 # Workers import this module (autodiscovery); the backpack push tasks must be registered too.
@@ -25,7 +25,7 @@ _RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "i
 
 
 def _queue_options():
-    queue = getattr(settings, "OPENEDX_BADGES_CELERY_QUEUE", None)
+    queue = conf.get("OPENEDX_BADGES_CELERY_QUEUE")
     return {"queue": queue} if queue else {}
 
 

@@ -9,12 +9,11 @@ to repeat, because ``issuing.award_badge`` returns an existing award unchanged.
 import logging
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from .. import compat, rules
+from .. import compat, conf, rules
 from ..backpacks import services
 from ..credentials import issuing, public_urls
 from ..models import Award, BadgeRule, PendingEvaluation
@@ -222,7 +221,7 @@ def _load_rules(rule_ids):
 
 def certificate_revoked(user_id, course_key, trigger):
     """Revoke the badges whose rules required a certificate in this course, if the operator wants that."""
-    if not getattr(settings, "OPENEDX_BADGES_REVOKE_WITH_CERTIFICATE", True):
+    if not conf.get("OPENEDX_BADGES_REVOKE_WITH_CERTIFICATE"):
         return []
     user = compat.get_user(user_id)
     if user is None:

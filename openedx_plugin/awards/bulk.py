@@ -9,12 +9,12 @@ import csv
 import io
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from .. import conf
 from ..credentials import issuing
 from . import awarding, bulk_issue
 
@@ -62,7 +62,7 @@ def _find_users(identifiers):
 
 
 def stream_threshold():
-    return int(getattr(settings, "OPENEDX_BADGES_BULK_STREAM_THRESHOLD", 200))
+    return int(conf.get("OPENEDX_BADGES_BULK_STREAM_THRESHOLD"))
 
 
 def bulk_award(badge_class, identifiers, *, staff_user, reason, dry_run=True):

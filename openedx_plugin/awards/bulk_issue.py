@@ -26,11 +26,11 @@ import logging
 import time
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from .. import conf
 from ..backpacks import services
 from ..credentials import issuing
 from ..models import Award
@@ -51,7 +51,7 @@ class BulkResult:
 
 
 def batch_size_setting():
-    return int(getattr(settings, "OPENEDX_BADGES_BULK_BATCH_SIZE", DEFAULT_BATCH_SIZE))
+    return int(conf.get("OPENEDX_BADGES_BULK_BATCH_SIZE"))
 
 
 def iter_batches(queryset, batch_size):
@@ -182,7 +182,7 @@ def _report(on_result, user, status, award):
 def _pushing_providers():
     try:
 
-        return bool(getattr(settings, "OPENEDX_BADGES_AUTO_PUSH", True)) and bool(list(services.enabled_providers()))
+        return bool(conf.get("OPENEDX_BADGES_AUTO_PUSH")) and bool(list(services.enabled_providers()))
     except Exception:  # pylint: disable=broad-except
         log.exception("Could not list the backpack providers; bulk awards will not be pushed automatically.")
         return False

@@ -18,7 +18,7 @@ from django.db import DatabaseError
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from .. import compat
+from .. import compat, conf
 from ..credentials import public_urls
 
 log = logging.getLogger(__name__)
@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 def notify_awarded(award):
     """Send the 'you earned a badge' email; failures are logged, never raised (the award stands)."""
     try:
-        if not getattr(settings, "OPENEDX_BADGES_NOTIFY_LEARNERS", True):
+        if not conf.get("OPENEDX_BADGES_NOTIFY_LEARNERS"):
             return False
         user = award.user
         if user is None or not user.email:

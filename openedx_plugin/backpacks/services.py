@@ -16,12 +16,12 @@ from urllib.parse import urlsplit
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
-from django.conf import settings
 from django.db import DatabaseError, IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .. import conf
 from ..credentials import issuing, keystore
 from ..models import BackpackConnection, BackpackProvider, PushAttempt, WalletChallenge
 from . import http, throttle
@@ -162,7 +162,7 @@ def finish_connect(user, params):
                   .filter(user=user, oauth_state=state).first()) if state else None
     if connection is None:
         raise ProviderError("This sign-in answer does not match a connection you started; try again.")
-    ttl = int(getattr(settings, "OPENEDX_BADGES_OAUTH_STATE_TTL", 600))
+    ttl = int(conf.get("OPENEDX_BADGES_OAUTH_STATE_TTL"))
     if not connection.oauth_started or (timezone.now() - connection.oauth_started).total_seconds() > ttl:
         connection.oauth_state, connection.pkce_verifier_encrypted = "", None
         connection.save(update_fields=["oauth_state", "pkce_verifier_encrypted", "modified"])
@@ -209,22 +209,19 @@ def retire_user(user):
 # --- the push task (acknowledged late, retried with backoff; see push_award) ------------------
 
 
-def _setting(name, default):
-    return getattr(settings, name, default)
-
 
 def max_retries():
-    return int(_setting("OPENEDX_BADGES_PUSH_MAX_RETRIES", 5))
+    return int(conf.get("OPENEDX_BADGES_PUSH_MAX_RETRIES"))
 
 
 @shared_task(name="openedx_badges.push_award", bind=True, acks_late=True, reject_on_worker_lost=True,
              ignore_result=True,  # the PushAttempt row is the result the learner and operator see
              autoretry_for=(http.TransientError,), max_retries=None,
-             retry_backoff=int(_setting("OPENEDX_BADGES_PUSH_RETRY_BACKOFF", 30)),
-             retry_backoff_max=int(_setting("OPENEDX_BADGES_PUSH_RETRY_BACKOFF_MAX", 3600)),
+             retry_backoff=int(conf.get("OPENEDX_BADGES_PUSH_RETRY_BACKOFF")),
+             retry_backoff_max=int(conf.get("OPENEDX_BADGES_PUSH_RETRY_BACKOFF_MAX")),
              retry_jitter=True,
-             soft_time_limit=int(_setting("OPENEDX_BADGES_PUSH_TIME_LIMIT", 120)),
-             time_limit=int(_setting("OPENEDX_BADGES_PUSH_TIME_LIMIT", 120)) + 30)
+             soft_time_limit=int(conf.get("OPENEDX_BADGES_PUSH_TIME_LIMIT")),
+             time_limit=int(conf.get("OPENEDX_BADGES_PUSH_TIME_LIMIT")) + 30)
 def push_award(self, attempt_id):
     """Send (or revoke) one ``PushAttempt``; returns its status."""
     attempt = perform(attempt_id, final=self.request.retries >= max_retries())
@@ -236,7 +233,7 @@ def push_award(self, attempt_id):
 
 def _send(attempt_id):
     """Queue the push task; if the broker is down the attempt stays pending for the sweeper."""
-    queue = getattr(settings, "OPENEDX_BADGES_CELERY_QUEUE", None)
+    queue = conf.get("OPENEDX_BADGES_CELERY_QUEUE")
     try:
         push_award.apply_async(args=[attempt_id], retry=False, **({"queue": queue} if queue else {}))
     except Exception as exc:  # pylint: disable=broad-except  (kombu raises many kinds when the broker is down)
@@ -301,7 +298,7 @@ def retry_push(attempt):
 def queue_auto_pushes(award):
     """After an award: push it wherever the learner (or the operator, for Credly) asked. Never raises."""
     try:
-        if not getattr(settings, "OPENEDX_BADGES_AUTO_PUSH", True) or award.user_id is None or award.revoked:
+        if not conf.get("OPENEDX_BADGES_AUTO_PUSH") or award.user_id is None or award.revoked:
             return []
         attempts = []
         for provider in enabled_providers():

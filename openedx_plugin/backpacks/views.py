@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 from .. import ratelimit
 from ..models import Award, BackpackConnection, BackpackProvider, PushAttempt
 from ..views.wallet import qr_svg
-from . import http, services, throttle
+from . import http, services
 from .didauth import MAX_BYTES, PresentationError, json_depth_ok
 from .providers import for_provider
 
@@ -151,7 +151,7 @@ def _safe_next(request):
 @require_GET
 def dcc_request(request, provider_id, award_uuid):
     """The wallet link for one of the learner's badges (a fresh challenge each time, so rate-limited)."""
-    wait = throttle.wait_for("dcc_request", f"u{request.user.pk}")
+    wait = ratelimit.hit("dcc_request", f"u{request.user.pk}")
     if wait:
         return ratelimit.too_many(wait)
     provider = _provider(provider_id)
@@ -186,7 +186,7 @@ def dcc_exchange(request, exchange_id):
     # the id comes from the URL: hashed, so a cache key never holds spaces or control characters
     exchange_key = hashlib.sha256(exchange_id.encode("utf-8", "surrogatepass")).hexdigest()[:32]
     for scope, ident in (("dcc_exchange", ratelimit.client_id(request, "ip")), ("dcc_exchange_id", exchange_key)):
-        wait = throttle.wait_for(scope, ident)
+        wait = ratelimit.hit(scope, ident)
         if wait:
             return ratelimit.too_many(wait)
     if not EXCHANGE_ID.match(exchange_id):  # ours are token_urlsafe; anything else never reaches the database

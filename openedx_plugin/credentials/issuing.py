@@ -12,11 +12,10 @@ import time
 import uuid
 from datetime import UTC, timedelta
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from .. import compat
+from .. import compat, conf
 from ..engine import dataintegrity, dids, fastsign, images, keys, ob2, ob3, statuslist
 from ..models import Award, BadgeClass, Issuer, SigningKey, StatusList
 from ..rules import leaves
@@ -34,7 +33,7 @@ def iso(moment):
 
 
 def default_base_url():
-    return (getattr(settings, "OPENEDX_BADGES_PUBLIC_BASE_URL", "") or compat.lms_root_url()).rstrip("/")
+    return (conf.get("OPENEDX_BADGES_PUBLIC_BASE_URL") or compat.lms_root_url()).rstrip("/")
 
 
 @transaction.atomic
@@ -46,7 +45,7 @@ def create_issuer(name, url, email, *, description="", org="", public_base_url=N
     issuer = Issuer.objects.create(
         name=name, url=url, email=email, description=description, org=org,
         public_base_url=(public_base_url or default_base_url()).rstrip("/"),
-        identity=identity or getattr(settings, "OPENEDX_BADGES_DEFAULT_IDENTITY", "did:web"),
+        identity=identity or conf.get("OPENEDX_BADGES_DEFAULT_IDENTITY"),
         is_default=is_default,
     )
     if image:
@@ -193,7 +192,7 @@ def allocate_status_slots(issuer, count, purpose=REVOCATION):
     per list touched (spilling into a new list when one fills): single and bulk awards
     reserve their slots here, so every award has its revocation and suspension bits.
     """
-    size = getattr(settings, "OPENEDX_BADGES_STATUS_LIST_SIZE", 131072)
+    size = conf.get("OPENEDX_BADGES_STATUS_LIST_SIZE")
     slots = []
     while len(slots) < count:
         status_list = (StatusList.objects.select_for_update()
@@ -543,8 +542,8 @@ def set_image(obj, data, declared_type=None):
 
     mime, clean = images.sanitize_image(
         data, declared_type=declared_type,
-        max_bytes=getattr(settings, "OPENEDX_BADGES_MAX_IMAGE_BYTES", 512 * 1024),
-        max_pixels=getattr(settings, "OPENEDX_BADGES_MAX_IMAGE_PIXELS", 2048 * 2048),
+        max_bytes=conf.get("OPENEDX_BADGES_MAX_IMAGE_BYTES"),
+        max_pixels=conf.get("OPENEDX_BADGES_MAX_IMAGE_PIXELS"),
     )
     obj.image_type, obj.image_data = mime, clean
     obj.save(update_fields=["image_type", "image_data"])

@@ -17,6 +17,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from .. import conf
 from ..engine import keys as engine_keys
 from ..models import SigningKey
 
@@ -26,9 +27,9 @@ class KeyStoreError(Exception):
 
 
 def _fernet():
-    configured = list(getattr(settings, "OPENEDX_BADGES_KEY_ENCRYPTION_KEYS", []) or [])
+    configured = list(conf.get("OPENEDX_BADGES_KEY_ENCRYPTION_KEYS") or [])
     if not configured:
-        if getattr(settings, "OPENEDX_BADGES_REQUIRE_ENCRYPTION_KEYS", False):
+        if conf.get("OPENEDX_BADGES_REQUIRE_ENCRYPTION_KEYS"):
             raise ImproperlyConfigured("Set OPENEDX_BADGES_KEY_ENCRYPTION_KEYS to encrypt signing keys.")
         derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
                        info=b"openedx-badges signing keys").derive(settings.SECRET_KEY.encode())
@@ -80,7 +81,7 @@ def load_private_key(signing_key):
     token = bytes(signing_key.private_key_encrypted)
     # the configured encryption keys are part of the key: a process told to use other ones
     # must fail to decrypt exactly as it would without the cache
-    configured = tuple(getattr(settings, "OPENEDX_BADGES_KEY_ENCRYPTION_KEYS", []) or [])
+    configured = tuple(conf.get("OPENEDX_BADGES_KEY_ENCRYPTION_KEYS") or [])
     cache_key = (signing_key.pk, hashlib.sha256(token).digest(), configured, settings.SECRET_KEY)
     key = _LOADED.get(cache_key) if signing_key.pk is not None else None
     if key is not None:

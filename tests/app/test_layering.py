@@ -5,8 +5,9 @@ Every import counts: module level, inside functions, absolute and relative. The 
 layers, lowest first (a module may import its own layer and the ones below):
 
     engine            pure Python: Open Badges documents, JSON-LD, Data Integrity, images
-    compat, ratelimit the platform boundary, and the rate limiter every web layer shares
-    settings, conf    the plugin's settings and their defaults
+    conf              every OPENEDX_BADGES_* setting with its one default
+    compat, settings, the platform boundary, the plugin settings, and the rate limiter
+    ratelimit         every web layer shares
     rules             the rule language (its kinds, their checks, words and editor forms)
     models            the tables, and what an award knows of itself (state, event data)
     credentials       the documents of an award: build, sign, status lists, keys, URLs, verify
@@ -29,8 +30,8 @@ PLATFORM = {"lms", "cms", "common", "openedx", "xmodule", "completion", "edx_ace
             "edx_when", "edxmako", "student", "courseware"}
 LAYERS = [
     ("engine",),
-    ("compat", "ratelimit"),
-    ("settings", "conf"),
+    ("conf",),
+    ("compat", "settings", "ratelimit"),
     ("rules",),
     ("models",),
     ("credentials",),

@@ -17,10 +17,10 @@ import secrets
 from datetime import timedelta
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from ... import conf
 from ...credentials import public_urls
 from ...models import WalletChallenge
 from .base import Provider, ProviderError
@@ -49,7 +49,7 @@ class DccProvider(Provider):
             raise ProviderError("A revoked badge cannot be added to a wallet.")
         if not award.ob3_credential:
             raise ProviderError("This award has no Open Badges 3.0 credential.")
-        ttl = int(getattr(settings, "OPENEDX_BADGES_DCC_CHALLENGE_TTL", 900))
+        ttl = int(conf.get("OPENEDX_BADGES_DCC_CHALLENGE_TTL"))
         row = WalletChallenge.objects.create(
             award=award, provider=self.provider, exchange_id=secrets.token_urlsafe(24),
             challenge=secrets.token_urlsafe(24), expires_at=timezone.now() + timedelta(seconds=ttl))
