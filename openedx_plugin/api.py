@@ -30,6 +30,7 @@ def course_badges(course_key):
 
 
 def badge_summary(badge_class):
+    """Plain data of a badge for the XBlock, which never sees model objects."""
     rule = BadgeRule.objects.filter(badge_class=badge_class).first()
     return {
         "uuid": str(badge_class.uuid),
@@ -56,6 +57,7 @@ def course_assessments(course_key):
 
 
 def achievement_types():
+    """The Open Badges achievement types the editor offers, with their words: one list for all callers."""
     return list(ACHIEVEMENT_TYPES)
 
 
@@ -145,6 +147,7 @@ def learner_state(badge_uuid, user):
 
 
 def award_links(award):
+    """Where the learner can see, download and share an award: the block links there, it does not build URLs."""
     return {
         "uuid": str(award.uuid),
         "issued_on": award.issued_on.isoformat(),
@@ -183,6 +186,7 @@ def check_now(badge_uuid, user):
 
 
 def user_awards(user):
+    """The learner's own awards, newest first: the only list a caller may show them (never another's)."""
     return Award.objects.filter(user=user).select_related("badge_class__issuer").order_by("-issued_on")
 
 

@@ -122,6 +122,7 @@ def validate(condition, _depth=0, _count=None):
 
 
 def leaves(condition):
+    """The leaf conditions of a rule tree, in order: what the index, results and editors look at."""
     if "kind" in condition:
         yield condition
         return
@@ -131,14 +132,17 @@ def leaves(condition):
 
 
 def referenced_courses(condition):
+    """Courses a rule reads: their block names are fetched once for progress and evidence."""
     return sorted({leaf["course"] for leaf in leaves(condition) if "course" in leaf})
 
 
 def referenced_badges(condition):
+    """Badge ids a pathway rule needs: a newly held badge re-evaluates the rules that name it."""
     return sorted({uuid for leaf in leaves(condition) if leaf["kind"] == "badges" for uuid in leaf["badges"]})
 
 
 def interests(condition):
+    """Signal families that can change the rule's outcome: the rule index ignores every other event."""
     return {INTEREST[leaf["kind"]] for leaf in leaves(condition)}
 
 

@@ -36,10 +36,6 @@ def _block_names(course_keys):
     return names
 
 
-def score_result_description_id(badge_class):
-    return f"{public_urls.badge_class_url(badge_class)}#score"
-
-
 def _ob3_results(badge_class, outcome):
     """Scores as OB 3.0 Results, pointing at the achievement's 'Percent' result description."""
     results = []
@@ -50,7 +46,7 @@ def _ob3_results(badge_class, outcome):
             percent = 100 * item["value"]
         else:
             continue
-        results.append({"type": ["Result"], "resultDescription": score_result_description_id(badge_class),
+        results.append({"type": ["Result"], "resultDescription": public_urls.score_result_description_url(badge_class),
                         "value": f"{percent:.0f}", "status": "Completed"})
     return results
 

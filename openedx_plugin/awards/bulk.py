@@ -62,6 +62,7 @@ def _find_users(identifiers):
 
 
 def stream_threshold():
+    """From this many learners a staff award goes through the batched path (fewer: one by one, same result)."""
     return int(conf.get("OPENEDX_BADGES_BULK_STREAM_THRESHOLD"))
 
 

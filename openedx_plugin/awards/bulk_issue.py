@@ -51,6 +51,7 @@ class BulkResult:
 
 
 def batch_size_setting():
+    """Learners per batch: bounds memory and the length of each transaction."""
     return int(conf.get("OPENEDX_BADGES_BULK_BATCH_SIZE"))
 
 

@@ -24,8 +24,10 @@ def _send(signal, award, database_errors_raise=False):
 
 
 def badge_awarded(award, database_errors_raise=False):
+    """Tell the platform a badge was awarded (BADGE_AWARDED); a bus failure never undoes the award."""
     _send(BADGE_AWARDED, award, database_errors_raise)
 
 
 def badge_revoked(award):
+    """Tell the platform a badge was revoked (BADGE_REVOKED), so subscribers withdraw it too."""
     _send(BADGE_REVOKED, award)

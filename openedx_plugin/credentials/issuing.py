@@ -33,6 +33,7 @@ def iso(moment):
 
 
 def default_base_url():
+    """The origin new issuers publish under: the operator's setting, else the LMS's own URL."""
     return (conf.get("OPENEDX_BADGES_PUBLIC_BASE_URL") or compat.lms_root_url()).rstrip("/")
 
 
@@ -65,6 +66,7 @@ def issuer_for_course(course_key):
 
 
 def issuer_profile_ob3(issuer):
+    """The issuer as an OB 3.0 Profile: embedded in every credential so a verifier needs no lookup."""
     return ob3.build_profile(
         public_urls.issuer_did(issuer), issuer.name, issuer.url, email=issuer.email,
         description=issuer.description or None,
@@ -91,6 +93,7 @@ def did_document(issuer):
 
 
 def issuer_ob2(issuer):
+    """The issuer as an OB 2.0 Profile: what hosted assertions and badge classes point at."""
     rsa_keys = issuer.keys.filter(kind=SigningKey.RSA).order_by("created", "id")
     return ob2.build_issuer(
         public_urls.issuer_url(issuer), issuer.name, issuer.url, issuer.email,
@@ -102,10 +105,12 @@ def issuer_ob2(issuer):
 
 
 def key_ob2(issuer, key):
+    """An RSA key as an OB 2.0 CryptographicKey: how signed assertions are checked."""
     return ob2.build_crypto_key(public_urls.key_url(issuer, key), public_urls.issuer_url(issuer), key.public_key)
 
 
 def revocation_list_ob2(issuer):
+    """The issuer's OB 2.0 revocation list: the 2.0 way a verifier learns of a revocation."""
     revoked = Award.objects.filter(badge_class__issuer=issuer, revoked=True).order_by("revoked_at", "id")
     return ob2.build_revocation_list(
         public_urls.revocation_list_url(issuer), public_urls.issuer_url(issuer),
@@ -118,6 +123,7 @@ def revocation_list_ob2(issuer):
 
 
 def achievement_ob3(badge_class):
+    """The badge class as an OB 3.0 Achievement: built once per signing context, embedded in each credential."""
     tags = list(badge_class.tags or [])
     if badge_class.level:
         tags.append(badge_class.level)
@@ -135,15 +141,15 @@ def achievement_ob3(badge_class):
 
 def _result_descriptions(badge_class):
     """A 'Percent' result description when the badge's rule scores the learner (results point at it)."""
-
     rule = getattr(badge_class, "rule", None)  # the reverse one-to-one raises AttributeError when absent
     if rule is None or not any(leaf["kind"] in ("score", "course_passed") for leaf in leaves(rule.condition)):
         return ()
-    return [{"id": f"{public_urls.badge_class_url(badge_class)}#score", "type": ["ResultDescription"],
+    return [{"id": public_urls.score_result_description_url(badge_class), "type": ["ResultDescription"],
              "name": "Score", "resultType": "Percent", "valueMin": "0", "valueMax": "100"}]
 
 
 def badge_class_ob2(badge_class):
+    """The badge class as an OB 2.0 BadgeClass: the public document 2.0 assertions point at."""
     return ob2.build_badge_class(
         public_urls.badge_class_url(badge_class), badge_class.name, badge_class.description,
         public_urls.badge_image_url(badge_class),
@@ -224,6 +230,7 @@ def sign_status_list(status_list):
 
 
 def status_list_credential(status_list):
+    """The list's signed credential, signed on first request: verifiers fetch it to read a status bit."""
     if not status_list.credential:
         sign_status_list(status_list)
     return status_list.credential
@@ -350,6 +357,7 @@ CONTEXT_TTL = 1.0
 
 
 def signing_context(badge_class):
+    """A cached SigningContext: a cohort awarded in one worker decrypts keys once a second, not per award."""
     issuer = badge_class.issuer
     stamp = (badge_class.uuid, badge_class.modified, issuer.uuid, issuer.modified)
     now = time.monotonic()
@@ -526,6 +534,7 @@ def hosted_assertion(award):
 
 
 def create_badge_class(issuer, name, description, **fields):
+    """Create a badge class validated as the admin validates it, so every caller refuses the same bad input."""
     badge_class = BadgeClass(issuer=issuer, name=name, description=description, **fields)
     badge_class.full_clean(exclude=["image_data"])
     badge_class.save()

@@ -89,6 +89,11 @@ def badge_class_url(badge_class):
     return _abs(badge_class.issuer, "badge-class", badge_uuid=badge_class.uuid)
 
 
+def score_result_description_url(badge_class):
+    """The id of a badge's 'Percent' result description: the achievement declares it, results point at it."""
+    return f"{badge_class_url(badge_class)}#score"
+
+
 def badge_image_url(badge_class):
     return _abs(badge_class.issuer, "badge-image", badge_uuid=badge_class.uuid)
 
