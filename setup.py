@@ -3,7 +3,7 @@
 import os
 import re
 
-from setuptools import find_packages, setup
+from setuptools import find_namespace_packages, setup
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -31,7 +31,10 @@ setup(
     long_description_content_type="text/markdown",
     license="AGPL-3.0-only",
     python_requires=">=3.11",
-    packages=find_packages(include=["openedx_plugin", "openedx_plugin.*", "badge_xblock", "badge_xblock.*"]),
+    # Namespace discovery: folders of templates, static files, contexts and translations are
+    # shipped as data of the package that holds them (package_data), and setuptools is told so.
+    packages=find_namespace_packages(include=["openedx_plugin", "openedx_plugin.*", "badge_xblock", "badge_xblock.*"],
+                                     exclude=["*.__pycache__"]),
     include_package_data=True,
     package_data={
         "openedx_plugin": ["engine/contexts/*", "templates/**/*", "static/**/*", "locale/*/LC_MESSAGES/*"],

@@ -12,11 +12,16 @@ import base64
 import binascii
 import functools
 import hashlib
+import importlib.resources
 import json
 import logging
 from datetime import datetime
 from urllib.parse import urlencode
 
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import URLValidator
+from django.utils import formats, translation
 from web_fragments.fragment import Fragment
 from webob import Response
 from xblock.completable import XBlockCompletionMode
@@ -211,19 +216,11 @@ class BadgeXBlock(XBlock):
         """The Django user the user service names, for the plugin API; None when anonymous."""
         if not self.is_authenticated():
             return None
-        from django.contrib.auth import get_user_model  # pylint: disable=import-outside-toplevel
-
-        return get_user_model().objects.filter(pk=self._opt(ATTR_USER_ID)).first()
+        return self._api().user_by_id(self._opt(ATTR_USER_ID))
 
     def is_masquerading(self):
         """Staff viewing as a learner: the request's real user differs from the block's user."""
-        try:
-            from crum import get_current_user  # pylint: disable=import-outside-toplevel
-        except ImportError:
-            return False
-        request_user = get_current_user()
-        real = getattr(request_user, "real_user", None)
-        return real is not None and getattr(real, "id", None) != getattr(request_user, "id", None)
+        return self._api().is_masquerading()
 
     def block_settings(self):
         service = self.runtime.service(self, "settings")
@@ -247,15 +244,7 @@ class BadgeXBlock(XBlock):
             context = getattr(self.runtime, "course_id", None)
         if context is None or not str(context).strip():
             return None
-        from opaque_keys import InvalidKeyError  # pylint: disable=import-outside-toplevel
-        from opaque_keys.edx.keys import CourseKey  # pylint: disable=import-outside-toplevel
-
-        if isinstance(context, CourseKey):
-            return context
-        try:
-            return CourseKey.from_string(str(context))
-        except InvalidKeyError:
-            return None
+        return self._api().course_key_of(context)
 
     def course_key(self):
         """The block's course key as a string, or "" outside a course (callers check before any use)."""
@@ -270,6 +259,8 @@ class BadgeXBlock(XBlock):
 
     @staticmethod
     def _api():
+        # Imported when first used: the XBlock loader imports this module before Django's
+        # app registry is ready, and the API imports the plugin's models.
         from openedx_plugin import api  # pylint: disable=import-outside-toplevel
 
         return api
@@ -312,10 +303,6 @@ class BadgeXBlock(XBlock):
         Open edX's i18n service names the catalogue it compiled from OEP-58 (atlas)
         translations; without one, the block serves the catalogue it ships.
         """
-        import importlib.resources  # pylint: disable=import-outside-toplevel
-
-        from django.utils import translation  # pylint: disable=import-outside-toplevel
-
         service = self._i18n_service()
         platform_url = getattr(service, "get_javascript_i18n_catalog_url", None)
         if callable(platform_url):
@@ -535,8 +522,6 @@ class BadgeXBlock(XBlock):
 
         Raises JsonHandlerError 403 when the badge belongs to another course.
         """
-        from django.core.exceptions import PermissionDenied, ValidationError  # pylint: disable=import-outside-toplevel
-
         try:
             summary = self._api().save_badge(
                 self.course_key(), prepared["fields"], badge_uuid=prepared["badge_uuid"] or None,
@@ -591,19 +576,8 @@ class BadgeXBlock(XBlock):
 
     def _dry_run(self, prepared):
         """The API's messages for what Save would store now; the transaction is always rolled back."""
-        from django.db import transaction  # pylint: disable=import-outside-toplevel
-
-        class _RollBack(Exception):
-            pass
-
-        outcome = {}
-        try:
-            with transaction.atomic():
-                _summary, outcome["errors"] = self._store(prepared)
-                raise _RollBack
-        except _RollBack:
-            pass
-        return outcome.get("errors") or {}
+        _summary, errors = self._api().rolled_back(lambda: self._store(prepared))
+        return errors or {}
 
     def _issuer_name(self):
         badge = self.course_badge()
@@ -676,9 +650,6 @@ class BadgeXBlock(XBlock):
     def _alignments(self, rows, errors):
         """Skill rows as Open Badges alignments; a name and a web address are what the standard requires."""
         _ = self.ugettext
-        from django.core.exceptions import ValidationError  # pylint: disable=import-outside-toplevel
-        from django.core.validators import URLValidator  # pylint: disable=import-outside-toplevel
-
         alignments = []
         for index, raw in enumerate(rows if isinstance(rows, list) else []):
             row = raw if isinstance(raw, dict) else {}
@@ -737,15 +708,11 @@ class BadgeXBlock(XBlock):
 
 
 def _setting(name, default):
-    from django.conf import settings  # pylint: disable=import-outside-toplevel
-
     return getattr(settings, name, default)
 
 
 def _date(value):
     """An ISO timestamp as a date in the active language's format."""
-    from django.utils import formats  # pylint: disable=import-outside-toplevel
-
     moment = datetime.fromisoformat(value) if isinstance(value, str) else value
     return formats.date_format(moment, "DATE_FORMAT")
 

@@ -88,7 +88,7 @@ def row(figure, value, baseline, ratio, target, met):  # noqa: PLR0917
 
 
 def make_issuer_and_badge():
-    from openedx_plugin import issuing
+    from openedx_plugin.credentials import issuing
 
     issuer = issuing.create_issuer("Bench University", "https://bench.example/", "badges@bench.example",
                                    public_base_url="https://lms.bench.example")

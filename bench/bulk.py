@@ -31,7 +31,7 @@ import _common  # noqa: E402
 
 def rsa_and_fastsign_costs(badge, samples=200):
     """ms per RS256 JWS and per fastsign credential, with the keys the run uses (breakdown)."""
-    from openedx_plugin import issuing
+    from openedx_plugin.credentials import issuing
     from openedx_plugin.engine import ob2
 
     ctx = issuing.SigningContext(badge)
@@ -48,7 +48,8 @@ def rsa_and_fastsign_costs(badge, samples=200):
 def run_rate(learners: int, baseline: int, label: str) -> int:
     from django.contrib.auth import get_user_model
 
-    from openedx_plugin import bulk_issue, issuing, verification
+    from openedx_plugin.awards import bulk_issue
+    from openedx_plugin.credentials import issuing, verification
     from openedx_plugin.models import Award
 
     User = get_user_model()
@@ -123,7 +124,8 @@ def run_memory(learners: int) -> int:
 
     from django.contrib.auth import get_user_model
 
-    from openedx_plugin import bulk_issue, issuing
+    from openedx_plugin.awards import bulk_issue
+    from openedx_plugin.credentials import issuing
     from openedx_plugin.models import BadgeClass
 
     badge = BadgeClass.objects.select_related("issuer").get()

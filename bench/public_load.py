@@ -103,7 +103,7 @@ def main() -> int:
     from django.conf import settings
     from django.contrib.auth import get_user_model
 
-    from openedx_plugin import issuing, public_urls
+    from openedx_plugin.credentials import issuing, public_urls
 
     _issuer, badge = _common.make_issuer_and_badge()
     award, _ = issuing.award_badge(badge, get_user_model().objects.create_user("pl", "pl@example.com", "x"))

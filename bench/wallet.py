@@ -70,7 +70,7 @@ def main() -> int:
     try:
         from django.test import Client
 
-        from openedx_plugin import issuing
+        from openedx_plugin.credentials import issuing
 
         issuer, badge = _common.make_issuer_and_badge()
         from django.contrib.auth import get_user_model

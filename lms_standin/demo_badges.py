@@ -1,6 +1,7 @@
 """The demo course's badges, made through the plugin's Python API as an author's block would."""
 
-from openedx_plugin import api, issuing
+from openedx_plugin import api
+from openedx_plugin.credentials import issuing
 from openedx_plugin.models import BadgeClass, Issuer
 
 from . import xblock_runtime

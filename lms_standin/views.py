@@ -2,7 +2,7 @@
 
 from django.shortcuts import render
 
-from openedx_plugin import public_urls
+from openedx_plugin.credentials import public_urls
 from openedx_plugin.models import Award, BadgeClass, Issuer
 
 from .models import Course

@@ -19,8 +19,11 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from . import awarding, bulk, issuing, keystore, public_urls, tasks
-from .engine.images import ImageError
+from . import conf, tasks
+from .awards import awarding, bulk
+from .backpacks import services
+from .credentials import issuing, keystore, public_urls
+from .engine.images import ImageError, sanitize_image
 from .models import (
     Award,
     BackpackConnection,
@@ -56,14 +59,11 @@ def _extension(filename):
 def _clean_image(form):
     upload = form.cleaned_data.get("image_upload")
     if upload:
-        from django.conf import settings  # pylint: disable=import-outside-toplevel
-
-        from .engine.images import sanitize_image  # pylint: disable=import-outside-toplevel
 
         try:  # the same limits as issuing.set_image applies when the object is saved
             sanitize_image(upload.read(), declared_type=_extension(upload.name),
-                           max_bytes=getattr(settings, "OPENEDX_BADGES_MAX_IMAGE_BYTES", 512 * 1024),
-                           max_pixels=getattr(settings, "OPENEDX_BADGES_MAX_IMAGE_PIXELS", 2048 * 2048))
+                           max_bytes=conf.get("OPENEDX_BADGES_MAX_IMAGE_BYTES"),
+                           max_pixels=conf.get("OPENEDX_BADGES_MAX_IMAGE_PIXELS"))
         except ImageError as exc:
             raise ValidationError(str(exc)) from exc
         upload.seek(0)
@@ -123,8 +123,8 @@ class IssuerAdmin(ImageUploadMixin, admin.ModelAdmin):
         for issuer in queryset:
             try:
                 if issuer.identity == "did:web":
-                    keystore.rotate(issuer, SigningKey.ED25519)
-                keystore.rotate(issuer, SigningKey.RSA)
+                    issuing.rotate_key(issuer, SigningKey.ED25519)
+                issuing.rotate_key(issuer, SigningKey.RSA)
             except keystore.KeyStoreError as exc:
                 self.message_user(request, f"{issuer}: {exc}", messages.ERROR)
                 continue
@@ -370,7 +370,7 @@ class AwardAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("State"))
     def state(self, obj):
-        return issuing.award_state(obj)
+        return obj.state()
 
     @admin.display(description=_("Verification page"))
     def verify_link(self, obj):
@@ -468,7 +468,7 @@ class AwardAdmin(admin.ModelAdmin):
                 yield writer.writerow([award.uuid, award.badge_class.name, award.badge_class.course_key,
                                        award.user.username if award.user else "", award.issued_on.isoformat(),
                                        award.valid_until.isoformat() if award.valid_until else "",
-                                       issuing.award_state(award), award.revocation_reason,
+                                       award.state(), award.revocation_reason,
                                        (award.provenance or {}).get("source", "")])
 
         response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
@@ -577,7 +577,6 @@ class PushAttemptAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Retry the selected pushes"), permissions=["change"])
     def retry(self, request, queryset):
-        from .backpacks import services  # pylint: disable=import-outside-toplevel
 
         count = 0
         for attempt in queryset:

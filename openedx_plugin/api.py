@@ -6,10 +6,16 @@ back; every decision (who may edit, whether a badge is earned) is made here or
 below, never taken from the caller's word.
 """
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from opaque_keys import InvalidKeyError
+from opaque_keys.edx.keys import CourseKey
 
-from . import awarding, compat, issuing, public_urls, rules
+from . import compat, ratelimit, rules
+from .awards import awarding
+from .credentials import issuing, public_urls
+from .engine.images import ImageError
 from .models import ACHIEVEMENT_TYPES, Award, BadgeClass, BadgeRule
 
 EDITABLE_FIELDS = ("name", "description", "criteria_narrative", "criteria_url", "achievement_type",
@@ -24,6 +30,7 @@ def course_badges(course_key):
 
 
 def badge_summary(badge_class):
+    """Plain data of a badge for the XBlock, which never sees model objects."""
     rule = BadgeRule.objects.filter(badge_class=badge_class).first()
     return {
         "uuid": str(badge_class.uuid),
@@ -50,6 +57,7 @@ def course_assessments(course_key):
 
 
 def achievement_types():
+    """The Open Badges achievement types the editor offers, with their words: one list for all callers."""
     return list(ACHIEVEMENT_TYPES)
 
 
@@ -86,7 +94,6 @@ def save_badge(course_key, fields, *, badge_uuid=None, rule=None, image=None, im
     badge.full_clean(exclude=["image_data", "issuer"])
     badge.save()
     if image is not None:
-        from .engine.images import ImageError  # pylint: disable=import-outside-toplevel
 
         try:
             issuing.set_image(badge, image, image_type)
@@ -140,6 +147,7 @@ def learner_state(badge_uuid, user):
 
 
 def award_links(award):
+    """Where the learner can see, download and share an award: the block links there, it does not build URLs."""
     return {
         "uuid": str(award.uuid),
         "issued_on": award.issued_on.isoformat(),
@@ -165,7 +173,6 @@ def check_now(badge_uuid, user):
     Retry-After. A rule that fails is kept for a retry (``awarding.evaluate_learner``), so
     the learner sees their state, never an error.
     """
-    from . import ratelimit  # pylint: disable=import-outside-toplevel
 
     badge = BadgeClass.objects.filter(uuid=badge_uuid).first()
     rule = BadgeRule.objects.filter(badge_class=badge, enabled=True).first() if badge else None
@@ -179,4 +186,47 @@ def check_now(badge_uuid, user):
 
 
 def user_awards(user):
+    """The learner's own awards, newest first: the only list a caller may show them (never another's)."""
     return Award.objects.filter(user=user).select_related("badge_class__issuer").order_by("-issued_on")
+
+
+# --- the block's runtime questions, answered here so the XBlock imports only this API ---------
+
+
+def user_by_id(user_id):
+    """The Django user the XBlock user service names (None if unknown): the block never queries models."""
+    return get_user_model().objects.filter(pk=user_id).first() if user_id is not None else None
+
+
+def is_masquerading():
+    """Staff viewing as a learner: asked of the platform through compat, so the block never imports it."""
+    return compat.is_masquerading()
+
+
+def course_key_of(context):
+    """The block's course as a CourseKey (None outside a course or unparsable): one parser for every caller."""
+    if isinstance(context, CourseKey):
+        return context
+    try:
+        return CourseKey.from_string(str(context))
+    except InvalidKeyError:
+        return None
+
+
+class _RolledBack(Exception):
+    pass
+
+
+def rolled_back(action):
+    """
+    ``action()``'s result, with everything it wrote rolled back: the editor's preview asks
+    the API's save what it would say without storing anything.
+    """
+    outcome = []
+    try:
+        with transaction.atomic():
+            outcome.append(action())
+            raise _RolledBack
+    except _RolledBack:
+        pass
+    return outcome[0]

@@ -66,12 +66,15 @@ class OpenBadgesConfig(AppConfig):
     }
 
     def ready(self):
+        # Imported here, not at the top: Django imports apps.py before the models exist, and
+        # these modules use them. ``caching`` connects its invalidation receivers on import
+        # (every process that can edit issuers, badges or keys, Studio too, must have them);
+        # ``checks`` registers the plugin's system checks.
         from django.db.models.signals import post_delete, post_save  # pylint: disable=import-outside-toplevel
 
-        from . import caching, rule_index  # noqa: F401  pylint: disable=import-outside-toplevel,unused-import
-
-        # ``caching`` connects its invalidation receivers on import: every process that can
-        # edit issuers, badges or keys (Studio too) must have them.
+        from . import checks  # noqa: F401  pylint: disable=import-outside-toplevel,unused-import
+        from .awards import rule_index  # pylint: disable=import-outside-toplevel
+        from .credentials import caching  # noqa: F401  pylint: disable=import-outside-toplevel,unused-import
         from .models import BadgeClass, BadgeRule  # pylint: disable=import-outside-toplevel
 
         def invalidate(**kwargs):

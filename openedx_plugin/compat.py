@@ -31,11 +31,14 @@ function answers "no data" (None, an empty set, False) instead of failing: see
 ``NO_DATA``. Each call and its real source are listed in docs/platform-contract.md.
 """
 
+import functools
 import importlib
 import logging
 from collections import namedtuple
 
 from django.dispatch import Signal
+
+from . import conf
 
 log = logging.getLogger(__name__)
 
@@ -66,9 +69,7 @@ def _import_attr(path):
 
 def _standin():
     """The stand-in platform module configured for this host, or None inside the LMS."""
-    from django.conf import settings  # pylint: disable=import-outside-toplevel
-
-    path = getattr(settings, "OPENEDX_BADGES_PLATFORM_STANDIN", "")
+    path = conf.get("OPENEDX_BADGES_PLATFORM_STANDIN")
     return importlib.import_module(path) if path else None
 
 
@@ -100,6 +101,64 @@ def master_course_key(course_key):
     except (ImportError, InvalidKeyError):
         return text
     return str(key.to_course_locator())
+
+
+# --- edx-ace (the platform's messaging; optional: without it the plugin sends Django mail) ---
+
+
+def ace_has_email_channel():
+    """
+    True when edx-ace is installed and has a default email channel; False without edx-ace.
+    A broken channel plugin raises (UnsupportedChannelError or its own): the caller logs it.
+    """
+    try:
+        from edx_ace.channel import ChannelType, channels  # pylint: disable=import-outside-toplevel
+    except ImportError:
+        return False
+    channels().get_default_channel(ChannelType.EMAIL)
+    return True
+
+
+@functools.cache
+def _badge_awarded_message_type():
+    # The class derives from edx-ace's MessageType, so it is made on first use, here.
+    from edx_ace.message import MessageType  # pylint: disable=import-outside-toplevel
+
+    class BadgeAwarded(MessageType):
+        """
+        'You earned a badge': sent to the learner once, when an award is made. Templates
+        live under ``templates/openedx_badges/edx_ace/badgeawarded/email/`` (subject.txt,
+        body.txt, body.html, head.html and from_name.txt, all five required by ACE); they
+        include the Django-mail templates, so both paths share one wording.
+        """
+
+        APP_LABEL = "openedx_badges"
+        NAME = "badgeawarded"
+
+    return BadgeAwarded
+
+
+def ace_send_badge_awarded(user, language, context):
+    """Hand the 'you earned a badge' message to ``ace.send`` (which applies the host's policies)."""
+    from edx_ace import Recipient, ace  # pylint: disable=import-outside-toplevel
+
+    message = _badge_awarded_message_type()().personalize(
+        recipient=Recipient(lms_user_id=user.id, email_address=user.email), language=language, user_context=context)
+    ace.send(message)
+
+
+def is_masquerading():
+    """
+    Whether the request's real user (staff "view as") differs from the user it acts as.
+    crum is platform code, imported here only; without it there is no masquerading.
+    """
+    try:
+        from crum import get_current_user  # pylint: disable=import-outside-toplevel
+    except ImportError:
+        return False
+    request_user = get_current_user()
+    real = getattr(request_user, "real_user", None)
+    return real is not None and getattr(real, "id", None) != getattr(request_user, "id", None)
 
 
 def standin_signal(name):

@@ -20,8 +20,10 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
-from . import compat, rule_index
-from .models import Award
+from . import compat, tasks
+from .awards import rule_index
+from .backpacks import services as backpacks
+from .models import Award, PendingEvaluation
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +52,6 @@ def request_evaluation(user_id, course_key, interest, trigger):
         # No savepoint here: the common case (no rule cares) must cost no query at all.
         if not rule_index.cares(course_key, interest):
             return False
-        from . import tasks  # pylint: disable=import-outside-toplevel
 
         tasks.enqueue_on_commit(int(user_id), course_key, trigger)
     except Exception as exc:  # pylint: disable=broad-except
@@ -63,7 +64,6 @@ def request_evaluation(user_id, course_key, interest, trigger):
 
 def keep_pending(user_id, course_key, trigger, exc):
     """Store the evaluation for the sweeper (``sweep_pending``); if even that fails, the log is all there is."""
-    from .models import PendingEvaluation  # pylint: disable=import-outside-toplevel
 
     try:
         with transaction.atomic():
@@ -129,7 +129,6 @@ def on_certificate_revoked(signal=None, sender=None, certificate=None, **kwargs)
     try:
         if not rule_index.cares(course_key, "certificate"):
             return
-        from . import tasks  # pylint: disable=import-outside-toplevel
 
         tasks.on_commit_certificate_revoked(certificate.user.id, course_key, trigger)
     except Exception as exc:  # pylint: disable=broad-except
@@ -188,8 +187,6 @@ def on_user_retired(sender=None, user=None, **kwargs):  # pylint: disable=unused
     """
     if user is None:
         return
-    from .backpacks import services as backpacks  # pylint: disable=import-outside-toplevel
-    from .models import PendingEvaluation  # pylint: disable=import-outside-toplevel
 
     with transaction.atomic():
         backpacks.retire_user(user)  # their backpack connections and tokens go

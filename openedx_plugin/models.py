@@ -8,12 +8,21 @@ hosted 2.0 assertion, never a signed 3.0 credential.
 
 import unicodedata
 import uuid
+from urllib.parse import urlsplit
 
+from cryptography.hazmat.primitives.asymmetric import ed25519
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from openedx_events.learning.data import BadgeData, BadgeTemplateData, UserData, UserPersonalData
+
+from .engine import dataintegrity, ob2, ob3
+from .engine.errors import EngineError
+from .rules import RuleError, referenced_courses, validate
 
 IDENTITY_DID_WEB = "did:web"
 IDENTITY_DID_KEY = "did:key"
@@ -167,6 +176,7 @@ _ENGINE_FIELDS = (
     ("achievementType", "achievement_type"), ("alignment", "alignments"), ("alignments", "alignments"),
     ("tag", "tags"), ("tags", "tags"), ("name", "name"), ("description", "description"),
 )
+
 # Line breaks and tabs are text in a description; in a one-line field (a name is an email's
 # subject line, where CR/LF would end the header) every control character is refused.
 _MULTILINE_OK = {"\n", "\r", "\t"}
@@ -191,10 +201,6 @@ def _model_field(engine_field):
 
 def signing_problems(badge):
     """``{field: message}`` for everything that would stop the engine signing an award of ``badge``."""
-    from cryptography.hazmat.primitives.asymmetric import ed25519  # pylint: disable=import-outside-toplevel
-
-    from .engine import dataintegrity, ob2, ob3  # pylint: disable=import-outside-toplevel
-    from .engine.errors import EngineError  # pylint: disable=import-outside-toplevel
 
     problems = {}
     for name in ("name", "level"):
@@ -272,6 +278,37 @@ class StatusList(models.Model):
         return f"{self.issuer} {self.purpose} {self.uuid}"
 
 
+# The ``origin`` of the badge templates this plugin names in openedx-events.
+EVENT_ORIGIN = "openedx_badges"
+AWARD_STATES = ("earned", "expired", "revoked", "suspended")
+
+
+class AwardQuerySet(models.QuerySet):
+    """Awards narrowed by their state now, in SQL, with the same rules as ``Award.state``."""
+
+    def in_state(self, state, now=None):
+        """Awards whose ``state(now)`` is ``state`` (one of AWARD_STATES): the wallet's filter, in one query."""
+        now = now or timezone.now()
+        if state == "revoked":
+            return self.filter(revoked=True)
+        if state == "suspended":
+            return self.filter(revoked=False, suspended=True)
+        if state == "expired":
+            return self.filter(revoked=False, suspended=False, valid_until__lte=now)
+        if state == "earned":
+            return self.filter(Q(valid_until__isnull=True) | Q(valid_until__gt=now), revoked=False, suspended=False)
+        raise ValueError(state)
+
+    def held(self, now=None):
+        """The awards a learner holds now (earned): what badge pathways and the progress view count."""
+        return self.in_state("earned", now)
+
+    def held_badge_uuids(self, user, now=None):
+        """UUIDs (as strings) of the badge classes ``user`` holds now: a badge leaf's input, in one query."""
+        rows = self.filter(user=user).held(now).values_list("badge_class__uuid", flat=True)
+        return {str(value) for value in rows}
+
+
 class Award(models.Model):
     """
     One badge awarded to one learner, with the documents issued for it.
@@ -329,6 +366,8 @@ class Award(models.Model):
     announce_claimed_at = models.DateTimeField(null=True, blank=True, editable=False, help_text=_(
         "When a worker took on sending them; another may take over after a lease."))
 
+    objects = AwardQuerySet.as_manager()
+
     class Meta:
         app_label = "openedx_badges"
         constraints = [
@@ -345,6 +384,34 @@ class Award(models.Model):
 
     def __str__(self):
         return f"{self.badge_class} → {self.user_id} #{self.sequence}"
+
+    def state(self, now=None):
+        """
+        "revoked", "suspended", "expired" or "earned" now: the one definition every screen,
+        the API, the pipeline and the exports use (``AwardQuerySet.in_state`` says it in SQL).
+        """
+        if self.revoked:
+            return "revoked"
+        if self.suspended:
+            return "suspended"
+        if self.valid_until and self.valid_until <= (now or timezone.now()):
+            return "expired"
+        return "earned"
+
+    def as_badge_data(self, image_url):
+        """
+        The award as openedx-events' ``BadgeData`` (what BADGE_AWARDED and BADGE_REVOKED
+        carry); ``image_url`` is the badge image's public URL, which the model does not build.
+        """
+        user, badge_class = self.user, self.badge_class
+        return BadgeData(
+            uuid=str(self.uuid),
+            user=UserData(id=user.id, is_active=user.is_active,
+                          pii=UserPersonalData(username=user.username, email=user.email,
+                                               name=user.get_full_name() or user.username)),
+            template=BadgeTemplateData(uuid=str(badge_class.uuid), origin=EVENT_ORIGIN, name=badge_class.name,
+                                       description=badge_class.description, image_url=image_url),
+        )
 
 
 class BadgeRule(models.Model):
@@ -372,13 +439,11 @@ class BadgeRule(models.Model):
         return f"rule of {self.badge_class}"
 
     def save(self, *args, **kwargs):
-        from .rules import referenced_courses  # pylint: disable=import-outside-toplevel
 
         self.courses = referenced_courses(self.condition) if isinstance(self.condition, dict) else []
         super().save(*args, **kwargs)
 
     def clean(self):
-        from .rules import RuleError, validate  # pylint: disable=import-outside-toplevel
 
         try:
             validate(self.condition)
@@ -424,7 +489,6 @@ class PendingEvaluation(models.Model):
 
 def validate_http_url(value):
     """Only http(s) URLs with a host: a ``file:`` or ``gopher:`` base URL must never be called."""
-    from urllib.parse import urlsplit  # pylint: disable=import-outside-toplevel
 
     parts = urlsplit(value or "")
     if parts.scheme not in ("http", "https") or not parts.hostname:

@@ -18,12 +18,13 @@ that is fine for what this protects (CPU spent verifying, calls to backpacks).
 import time
 from functools import wraps
 
-from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
+from rest_framework.throttling import BaseThrottle
+
+from . import conf
 
 PERIODS = {"s": 1, "m": 60, "h": 3600}
-DEFAULTS = {"verify": "120/m", "push": "10/m", "api": "120/m", "check_now": "10/m"}
 
 
 def parse(rate):
@@ -35,17 +36,13 @@ def parse(rate):
 
 
 def limit_for(scope):
-    limits = getattr(settings, "OPENEDX_BADGES_RATE_LIMITS", None)
+    limits = conf.get("OPENEDX_BADGES_RATE_LIMITS")
     if limits is None:
-        limits = DEFAULTS
-    elif scope not in limits and scope not in _LEGACY_SCOPES:
+        limits = conf.RATE_LIMIT_DEFAULTS
+    elif scope not in limits and scope not in conf.RATE_LIMIT_LEGACY_SCOPES:
         # a setting written before a scope existed does not silently lift the new scope's limit
-        return parse(DEFAULTS.get(scope))
+        return parse(conf.RATE_LIMIT_DEFAULTS.get(scope))
     return parse(limits.get(scope))
-
-
-# Scopes whose absence from the setting has always meant "no limit" (the docs said so).
-_LEGACY_SCOPES = {"verify", "push"}
 
 
 def client_id(request, key):
@@ -103,7 +100,6 @@ def drf_throttle(scope, key="user"):
     A Django REST framework throttle class counting in this limiter: DRF answers 429
     with ``Retry-After`` (from ``wait``) and its usual JSON body.
     """
-    from rest_framework.throttling import BaseThrottle  # pylint: disable=import-outside-toplevel
 
     class Throttle(BaseThrottle):
         def allow_request(self, request, view):

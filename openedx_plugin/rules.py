@@ -122,6 +122,7 @@ def validate(condition, _depth=0, _count=None):
 
 
 def leaves(condition):
+    """The leaf conditions of a rule tree, in order: what the index, results and editors look at."""
     if "kind" in condition:
         yield condition
         return
@@ -131,14 +132,17 @@ def leaves(condition):
 
 
 def referenced_courses(condition):
+    """Courses a rule reads: their block names are fetched once for progress and evidence."""
     return sorted({leaf["course"] for leaf in leaves(condition) if "course" in leaf})
 
 
 def referenced_badges(condition):
+    """Badge ids a pathway rule needs: a newly held badge re-evaluates the rules that name it."""
     return sorted({uuid for leaf in leaves(condition) if leaf["kind"] == "badges" for uuid in leaf["badges"]})
 
 
 def interests(condition):
+    """Signal families that can change the rule's outcome: the rule index ignores every other event."""
     return {INTEREST[leaf["kind"]] for leaf in leaves(condition)}
 
 
@@ -162,7 +166,13 @@ class Outcome:
 
 
 class Context:
-    """Platform reads for one learner, memoised for one evaluation."""
+    """
+    Platform reads for one learner, memoised for one evaluation.
+
+    ``held_badges``: the UUIDs of the badges the learner holds (a set, or a function asked
+    once, when a rule has a badge leaf); the caller supplies them, so the rule language
+    stays below the models and reads nothing of the database itself.
+    """
 
     def __init__(self, user, held_badges=None, block_names=None):
         self.user = user
@@ -192,11 +202,9 @@ class Context:
         return self._get(("certificate", course), lambda: compat.certificate(self.user, course))
 
     def held_badges(self):
-        if self._held is None:
-            from .issuing import held_badge_uuids  # pylint: disable=import-outside-toplevel
-
-            self._held = held_badge_uuids(self.user)
-        return self._held
+        if callable(self._held):  # asked once, and only when a rule has a badge leaf
+            self._held = set(self._held())
+        return self._held or set()
 
 
 def _pct(value):

@@ -9,8 +9,10 @@ import logging
 from functools import partial
 
 from celery import Task, shared_task
-from django.conf import settings
 from django.db import DatabaseError, transaction
+
+from . import conf
+from .awards import awarding
 
 # Workers import this module (autodiscovery); the backpack push tasks must be registered too.
 from .backpacks import tasks as _backpack_tasks  # noqa: F401,E402  pylint: disable=unused-import,wrong-import-position
@@ -23,7 +25,7 @@ _RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "i
 
 
 def _queue_options():
-    queue = getattr(settings, "OPENEDX_BADGES_CELERY_QUEUE", None)
+    queue = conf.get("OPENEDX_BADGES_CELERY_QUEUE")
     return {"queue": queue} if queue else {}
 
 
@@ -119,7 +121,6 @@ class EvaluationTask(Task):
              max_retries=20)
 def evaluate_learner(self, user_id, course_key, trigger):  # pylint: disable=unused-argument
     """Evaluate the rules of ``course_key`` (and the pathways they feed) for one learner."""
-    from . import awarding  # pylint: disable=import-outside-toplevel
 
     awards = awarding.evaluate_learner(user_id, course_key, trigger)
     return [str(award.uuid) for award in awards]
@@ -130,7 +131,6 @@ def evaluate_learner(self, user_id, course_key, trigger):  # pylint: disable=unu
              autoretry_for=(DatabaseError,), retry_backoff=2, retry_backoff_max=300, retry_jitter=True,
              max_retries=20)
 def certificate_revoked(self, user_id, course_key, trigger):  # pylint: disable=unused-argument
-    from . import awarding  # pylint: disable=import-outside-toplevel
 
     return [str(award.uuid) for award in awarding.certificate_revoked(user_id, course_key, trigger)]
 
@@ -139,7 +139,6 @@ def certificate_revoked(self, user_id, course_key, trigger):  # pylint: disable=
 def sweep_pending(limit=1000):
     """Queue the evaluations stored while the broker was down (celery beat runs this), and
     send the follow-ups of awards whose run was interrupted."""
-    from . import awarding  # pylint: disable=import-outside-toplevel
 
     return {"queued": sweep(limit), "announced": awarding.sweep_announcements(limit)}
 
@@ -154,7 +153,6 @@ def sweep(limit=1000, inline=False, queryset=None):
     (``queryset``, run inline) once the badge is fixed; a retry that fails again
     keeps the row, with the new error and one more attempt.
     """
-    from . import awarding  # pylint: disable=import-outside-toplevel
 
     if queryset is None:
         queryset = PendingEvaluation.objects.filter(rule__isnull=True)

@@ -14,7 +14,7 @@ def pytest_report_header(config):
 
 @pytest.fixture
 def issuer(db):
-    from openedx_plugin import issuing
+    from openedx_plugin.credentials import issuing
 
     return issuing.create_issuer("Test Academy", "https://academy.example/", "badges@academy.example",
                                  description="Issues test badges.", public_base_url="https://lms.example.com")
@@ -22,7 +22,7 @@ def issuer(db):
 
 @pytest.fixture
 def badge_class(issuer):
-    from openedx_plugin import issuing
+    from openedx_plugin.credentials import issuing
 
     return issuing.create_badge_class(
         issuer, "Data Wrangler", "Cleans messy data.", course_key="course-v1:TestX+DW101+2026",
@@ -59,7 +59,7 @@ def _fresh_rule_index():
     """Each test starts from a cold index: a rolled-back test must not leave its rules cached."""
     from django.core.cache import cache
 
-    from openedx_plugin import rule_index
+    from openedx_plugin.awards import rule_index
 
     cache.clear()
     rule_index.forget()

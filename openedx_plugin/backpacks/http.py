@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import requests
-from django.conf import settings
+
+from .. import conf
 
 log = logging.getLogger(__name__)
 
@@ -60,13 +61,10 @@ class Response:
     text: str = ""
 
 
-def _setting(name, default):
-    return getattr(settings, name, default)
-
 
 def _allowed_targets():
     """Operator-allowed private targets: ``host`` (any port) or ``host:port`` entries."""
-    return {str(entry).strip().lower() for entry in _setting("OPENEDX_BADGES_BACKPACK_ALLOWED_PRIVATE_TARGETS", ())}
+    return {str(entry).strip().lower() for entry in conf.get("OPENEDX_BADGES_BACKPACK_ALLOWED_PRIVATE_TARGETS")}
 
 
 def _origin(url):
@@ -124,7 +122,7 @@ def check_url(url):
         raise PermanentError("Refusing to call a URL with an invalid port.") from exc
     allowed = _allowed_targets()
     listed = host in allowed or f"{host}:{port}" in allowed
-    if scheme == "http" and not listed and not _setting("OPENEDX_BADGES_BACKPACK_ALLOW_HTTP", False):
+    if scheme == "http" and not listed and not conf.get("OPENEDX_BADGES_BACKPACK_ALLOW_HTTP"):
         raise PermanentError(f"Refusing plain http to {host}: tokens would travel unencrypted.")
     if not listed and (host in LOOPBACK or host.endswith(".localhost")
                        or any(_not_public(address) for address in _addresses(host, port))):
@@ -186,9 +184,9 @@ def request(method, url, *, json_body=None, form=None, headers=None, auth=None, 
     names ``what`` was called and why it failed.
     """
     check_url(url)
-    timeout = (float(_setting("OPENEDX_BADGES_BACKPACK_CONNECT_TIMEOUT", 5)),
-               float(_setting("OPENEDX_BADGES_BACKPACK_READ_TIMEOUT", 15)))
-    cap = int(_setting("OPENEDX_BADGES_BACKPACK_MAX_RESPONSE_BYTES", 1024 * 1024))
+    timeout = (float(conf.get("OPENEDX_BADGES_BACKPACK_CONNECT_TIMEOUT")),
+               float(conf.get("OPENEDX_BADGES_BACKPACK_READ_TIMEOUT")))
+    cap = int(conf.get("OPENEDX_BADGES_BACKPACK_MAX_RESPONSE_BYTES"))
     all_headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
     all_headers.update(headers or {})
     try:

@@ -14,13 +14,15 @@ from datetime import timedelta
 from functools import partial
 from urllib.parse import urlsplit
 
+from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
-from django.conf import settings
 from django.db import DatabaseError, IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .. import issuing, keystore
+from .. import conf
+from ..credentials import issuing, keystore
 from ..models import BackpackConnection, BackpackProvider, PushAttempt, WalletChallenge
 from . import http, throttle
 from .didauth import PresentationError, verify_presentation
@@ -122,8 +124,6 @@ _STATUS_WORDS = {PushAttempt.PENDING: "sending", PushAttempt.SENT: "sent", PushA
 
 def _slot_fields(entry, award):
     """``url``/``status``/``description`` of one provider for one award (the wallet slot)."""
-    from django.utils.translation import gettext as _  # pylint: disable=import-outside-toplevel
-
     state = entry["push_state"](award)
     if entry["kind"] == BackpackProvider.DCC:
         return {"url": entry["push_url"](award), "status": "",
@@ -142,7 +142,7 @@ def _push_url(provider, award):
 def start_connect(user, provider):
     """Begin linking ``user``'s account at an OAuth provider; returns where to send the browser."""
     impl = for_provider(provider)
-    connection, _ = BackpackConnection.objects.get_or_create(
+    connection, _created = BackpackConnection.objects.get_or_create(
         user=user, provider=provider, defaults={"auto_push": provider.auto_push_default})
     try:
         return impl.start_connect(connection, callback_url())
@@ -162,7 +162,7 @@ def finish_connect(user, params):
                   .filter(user=user, oauth_state=state).first()) if state else None
     if connection is None:
         raise ProviderError("This sign-in answer does not match a connection you started; try again.")
-    ttl = int(getattr(settings, "OPENEDX_BADGES_OAUTH_STATE_TTL", 600))
+    ttl = int(conf.get("OPENEDX_BADGES_OAUTH_STATE_TTL"))
     if not connection.oauth_started or (timezone.now() - connection.oauth_started).total_seconds() > ttl:
         connection.oauth_state, connection.pkce_verifier_encrypted = "", None
         connection.save(update_fields=["oauth_state", "pkce_verifier_encrypted", "modified"])
@@ -177,7 +177,7 @@ def finish_connect(user, params):
 
 def save_tokens(user, provider, access, refresh="", expires_in=None):
     """Link an account whose tokens the learner brought (Badgr)."""
-    connection, _ = BackpackConnection.objects.get_or_create(
+    connection, _created = BackpackConnection.objects.get_or_create(
         user=user, provider=provider, defaults={"auto_push": provider.auto_push_default})
     for_provider(provider).save_tokens(connection, access, refresh, expires_in)
     return connection
@@ -206,14 +206,34 @@ def retire_user(user):
     WalletChallenge.objects.filter(award__user=user).update(holder="")
 
 
+# --- the push task (acknowledged late, retried with backoff; see push_award) ------------------
+
+
+
+def max_retries():
+    return int(conf.get("OPENEDX_BADGES_PUSH_MAX_RETRIES"))
+
+
+@shared_task(name="openedx_badges.push_award", bind=True, acks_late=True, reject_on_worker_lost=True,
+             ignore_result=True,  # the PushAttempt row is the result the learner and operator see
+             autoretry_for=(http.TransientError,), max_retries=None,
+             retry_backoff=int(conf.get("OPENEDX_BADGES_PUSH_RETRY_BACKOFF")),
+             retry_backoff_max=int(conf.get("OPENEDX_BADGES_PUSH_RETRY_BACKOFF_MAX")),
+             retry_jitter=True,
+             soft_time_limit=int(conf.get("OPENEDX_BADGES_PUSH_TIME_LIMIT")),
+             time_limit=int(conf.get("OPENEDX_BADGES_PUSH_TIME_LIMIT")) + 30)
+def push_award(self, attempt_id):
+    """Send (or revoke) one ``PushAttempt``; returns its status."""
+    attempt = perform(attempt_id, final=self.request.retries >= max_retries())
+    return attempt.status if attempt is not None else None
+
+
 # --- pushes --------------------------------------------------------------------------------
 
 
 def _send(attempt_id):
     """Queue the push task; if the broker is down the attempt stays pending for the sweeper."""
-    from .tasks import push_award  # pylint: disable=import-outside-toplevel
-
-    queue = getattr(settings, "OPENEDX_BADGES_CELERY_QUEUE", None)
+    queue = conf.get("OPENEDX_BADGES_CELERY_QUEUE")
     try:
         push_award.apply_async(args=[attempt_id], retry=False, **({"queue": queue} if queue else {}))
     except Exception as exc:  # pylint: disable=broad-except  (kombu raises many kinds when the broker is down)
@@ -278,7 +298,7 @@ def retry_push(attempt):
 def queue_auto_pushes(award):
     """After an award: push it wherever the learner (or the operator, for Credly) asked. Never raises."""
     try:
-        if not getattr(settings, "OPENEDX_BADGES_AUTO_PUSH", True) or award.user_id is None or award.revoked:
+        if not conf.get("OPENEDX_BADGES_AUTO_PUSH") or award.user_id is None or award.revoked:
             return []
         attempts = []
         for provider in enabled_providers():
@@ -441,7 +461,7 @@ def dcc_exchange(exchange_id, presentation):
     if award.revoked:
         raise PresentationError("This badge has been revoked.")
     key = PushAttempt.key_for(award, row.provider)
-    attempt, _ = PushAttempt.objects.get_or_create(
+    attempt, _created = PushAttempt.objects.get_or_create(
         idempotency_key=key, defaults={"award": award, "provider": row.provider})
     attempt.attempts += 1
     attempt.status, attempt.last_error = PushAttempt.SENT, ""

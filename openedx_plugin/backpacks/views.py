@@ -17,13 +17,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from .. import ratelimit
 from ..models import Award, BackpackConnection, BackpackProvider, PushAttempt
-from . import http, services, throttle
+from ..views.wallet import qr_svg
+from . import http, services
 from .didauth import MAX_BYTES, PresentationError, json_depth_ok
 from .providers import for_provider
 
@@ -139,7 +141,6 @@ def retry(request, attempt_id):
 
 
 def _safe_next(request):
-    from django.utils.http import url_has_allowed_host_and_scheme  # pylint: disable=import-outside-toplevel
 
     target = request.POST.get("next")
     return bool(target) and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
@@ -150,7 +151,7 @@ def _safe_next(request):
 @require_GET
 def dcc_request(request, provider_id, award_uuid):
     """The wallet link for one of the learner's badges (a fresh challenge each time, so rate-limited)."""
-    wait = throttle.wait_for("dcc_request", f"u{request.user.pk}")
+    wait = ratelimit.hit("dcc_request", f"u{request.user.pk}")
     if wait:
         return ratelimit.too_many(wait)
     provider = _provider(provider_id)
@@ -160,7 +161,6 @@ def dcc_request(request, provider_id, award_uuid):
     except http.RemoteError as exc:
         messages.error(request, str(exc))
         return redirect(CONNECTIONS)
-    from ..views.wallet import qr_svg  # pylint: disable=import-outside-toplevel  (the wallet's QR maker)
 
     return render(request, "openedx_badges/backpacks/dcc_request.html", {
         "provider": provider, "award": award, "link": link, "nav": "connections",
@@ -186,7 +186,7 @@ def dcc_exchange(request, exchange_id):
     # the id comes from the URL: hashed, so a cache key never holds spaces or control characters
     exchange_key = hashlib.sha256(exchange_id.encode("utf-8", "surrogatepass")).hexdigest()[:32]
     for scope, ident in (("dcc_exchange", ratelimit.client_id(request, "ip")), ("dcc_exchange_id", exchange_key)):
-        wait = throttle.wait_for(scope, ident)
+        wait = ratelimit.hit(scope, ident)
         if wait:
             return ratelimit.too_many(wait)
     if not EXCHANGE_ID.match(exchange_id):  # ours are token_urlsafe; anything else never reaches the database

@@ -193,7 +193,8 @@ def _decode_check(data: bytes, ihdr: _Ihdr, max_pixels: int) -> None:
     The size was already checked from IHDR; Pillow's own bomb guard is kept as a second
     line (its warning is turned into an error) without touching its global limit.
     """
-    from PIL import Image
+    # Pillow is loaded only when an image is decoded: signing and verifying never need it.
+    from PIL import Image  # pylint: disable=import-outside-toplevel
 
     try:
         with warnings.catch_warnings():

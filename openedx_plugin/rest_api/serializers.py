@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from .. import issuing, public_urls
+from ..credentials import public_urls
 from ..views import wallet
 
 WRITABLE_AWARD_FIELDS = ("public", "show_name")
@@ -42,13 +42,13 @@ class WalletURLField(serializers.URLField):
 
 
 class AwardStateField(serializers.ChoiceField):
-    """The award's state now, decided as everywhere else by ``issuing.award_state``."""
+    """The award's state now, decided as everywhere else by ``Award.state``."""
 
     def __init__(self, **kwargs):
         super().__init__(choices=wallet.STATUSES, source="*", read_only=True, **kwargs)
 
     def to_representation(self, value):
-        return issuing.award_state(value)
+        return value.state()
 
 
 class IssuerSerializer(serializers.Serializer):  # pylint: disable=abstract-method

@@ -14,7 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
-from .. import baked, caching, issuing, public_urls, verification
+from ..credentials import baked, caching, issuing, public_urls, verification
 from ..models import Award, BadgeClass, Issuer, SigningKey, StatusList
 from ..ratelimit import ratelimit
 
@@ -198,7 +198,7 @@ def verify_page(request, award_uuid):
         "badge": found.badge_class,
         "issuer": found.badge_class.issuer,
         "result": result,
-        "state": issuing.award_state(found),
+        "state": found.state(),
         "credential": found.ob3_credential,
         "links": {
             "credential": public_urls.credential_url(found),

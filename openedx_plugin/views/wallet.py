@@ -14,7 +14,6 @@ from urllib.parse import quote, urlencode
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -26,11 +25,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods, require_safe
 
-from .. import api, issuing, public_urls
-from ..models import Award, BadgeClass
+from .. import api
+from ..credentials import public_urls
+from ..models import AWARD_STATES, Award, BadgeClass
 from .public import recipient_name
 
-STATUSES = ("earned", "expired", "revoked", "suspended")
+STATUSES = AWARD_STATES
 STATUS_LABELS = {
     "earned": gettext_lazy("Earned"),
     "expired": gettext_lazy("Expired"),
@@ -80,25 +80,14 @@ def filter_awards(queryset, user, *, course=None, status=None, skill=None, now=N
     """
     Narrow ``queryset`` (the learner's awards) by course key, state and skill.
 
-    The state is decided in SQL with the same rules as ``issuing.award_state``;
+    The state is decided in SQL with the same rules as ``Award.state`` (``in_state``);
     skills live in a JSON list, which SQLite cannot search, so the learner's few
     badge classes are matched here and the awards filtered by their ids.
     """
     if course:
         queryset = queryset.filter(badge_class__course_key=course)
     if status:
-        now = now or timezone.now()
-        current = Q(valid_until__isnull=True) | Q(valid_until__gt=now)
-        if status == "revoked":
-            queryset = queryset.filter(revoked=True)
-        elif status == "suspended":
-            queryset = queryset.filter(revoked=False, suspended=True)
-        elif status == "expired":
-            queryset = queryset.filter(revoked=False, suspended=False, valid_until__lte=now)
-        elif status == "earned":
-            queryset = queryset.filter(current, revoked=False, suspended=False)
-        else:
-            raise ValueError(status)
+        queryset = queryset.in_state(status, now)
     if skill:
         wanted = skill.casefold()
         ids = [row_id for row_id, _course, alignments in wallet_badge_rows(user)
@@ -200,7 +189,7 @@ class FilterForm(forms.Form):
 
 
 def _card(award, now):
-    state = issuing.award_state(award, now)
+    state = award.state(now)
     return {
         "award": award,
         "badge": award.badge_class,

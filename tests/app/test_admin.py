@@ -5,7 +5,7 @@ from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from openedx_plugin import issuing
+from openedx_plugin.credentials import issuing
 from openedx_plugin.models import Award, BadgeClass, Issuer
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,9 @@ from django.db import OperationalError
 from django.utils import timezone
 from openedx_events.learning.signals import BADGE_AWARDED
 
-from openedx_plugin import awarding, bulk_issue, compat, issuing
+from openedx_plugin import compat
+from openedx_plugin.awards import awarding, bulk_issue
+from openedx_plugin.credentials import issuing
 from openedx_plugin.models import Award, BadgeRule
 
 pytestmark = pytest.mark.django_db

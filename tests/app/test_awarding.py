@@ -22,7 +22,9 @@ from openedx_events.learning.signals import (
     COURSE_PASSING_STATUS_UPDATED,
 )
 
-from openedx_plugin import awarding, bulk, compat, handlers, issuing, rule_index, tasks, verification
+from openedx_plugin import compat, handlers, tasks
+from openedx_plugin.awards import awarding, bulk, rule_index
+from openedx_plugin.credentials import issuing, verification
 from openedx_plugin.models import Award, BadgeRule, PendingEvaluation
 
 pytestmark = pytest.mark.django_db

@@ -13,8 +13,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from openedx_plugin import api, awarding, issuing, tasks
+from openedx_plugin import api, tasks
 from openedx_plugin.admin import BadgeClassForm
+from openedx_plugin.awards import awarding
+from openedx_plugin.credentials import issuing
 from openedx_plugin.models import Award, BadgeClass, BadgeRule, PendingEvaluation
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ instead of Django's NoReverseMatch, and ``mounted()`` lets display code degrade.
 import pytest
 from django.urls import clear_url_caches
 
-from openedx_plugin import public_urls
+from openedx_plugin.credentials import public_urls
 
 pytestmark = pytest.mark.django_db
 

@@ -27,7 +27,8 @@ from openedx_events.learning.signals import (
     CERTIFICATE_REVOKED,
 )
 
-from openedx_plugin import compat, handlers, rule_index, tasks
+from openedx_plugin import compat, handlers, tasks
+from openedx_plugin.awards import rule_index
 from openedx_plugin.models import Award, BadgeRule, PendingEvaluation
 
 pytestmark = pytest.mark.django_db
@@ -93,7 +94,7 @@ def test_a_certificate_save_is_never_broken(platform, rule, learner, monkeypatch
 
 def test_a_failing_retirement_step_never_breaks_the_retirement_and_changes_nothing(platform, learner, badge_class,
                                                                                     caplog):
-    from openedx_plugin import issuing
+    from openedx_plugin.credentials import issuing
 
     award, _ = issuing.award_badge(badge_class, learner)
     retire = compat.get_platform_object("USER_RETIRE_LMS_MISC")

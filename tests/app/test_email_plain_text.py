@@ -12,7 +12,8 @@ import importlib.util
 import pytest
 from django.core import mail
 
-from openedx_plugin import issuing, notifications
+from openedx_plugin.awards import notifications
+from openedx_plugin.credentials import issuing
 from openedx_plugin.models import BadgeClass
 from tests.ci import in_ci
 

@@ -9,7 +9,9 @@ from unittest import mock
 import pytest
 from django.core import mail
 
-from openedx_plugin import compat, issuing, notifications, public_urls
+from openedx_plugin import compat
+from openedx_plugin.awards import notifications
+from openedx_plugin.credentials import issuing, public_urls
 from tests.ci import in_ci
 
 pytestmark = pytest.mark.django_db
@@ -81,7 +83,7 @@ def test_django_mail_in_the_learners_language(award, french):
 
 
 def test_mail_errors_are_logged_not_raised(award, caplog):
-    with mock.patch("openedx_plugin.notifications.EmailMultiAlternatives.send", side_effect=OSError("SMTP down")):
+    with mock.patch("openedx_plugin.awards.notifications.EmailMultiAlternatives.send", side_effect=OSError("SMTP down")):
         assert notifications.notify_awarded(award) is False
     assert "Could not email award" in caplog.text
 

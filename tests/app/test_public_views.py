@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from openedx_plugin import issuing, public_urls
+from openedx_plugin.credentials import issuing, public_urls
 from openedx_plugin.engine import baking
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,8 @@ import json
 import pytest
 from django.urls import reverse
 
-from openedx_plugin import awarding, issuing, public_urls, verification
+from openedx_plugin.awards import awarding
+from openedx_plugin.credentials import issuing, public_urls, verification
 from openedx_plugin.models import Award, StatusList
 
 pytestmark = pytest.mark.django_db
@@ -101,7 +102,7 @@ def test_suspend_then_reinstate_uses_the_suspension_bit_only(client, award):
     assert not _served_bit(client, suspension_url, award.suspension_index)
     awarding.suspend(award, "Under review")
     award.refresh_from_db()
-    assert issuing.award_state(award) == "suspended"
+    assert award.state() == "suspended"
     assert _served_bit(client, suspension_url, award.suspension_index)  # the cached list changed
     assert not _bit(award.status_list, award.status_index)
     result = verification.verify_award(award)
@@ -111,7 +112,7 @@ def test_suspend_then_reinstate_uses_the_suspension_bit_only(client, award):
 
     awarding.reinstate(award, staff_user=None)
     award.refresh_from_db()
-    assert issuing.award_state(award) == "earned"
+    assert award.state() == "earned"
     assert not _served_bit(client, suspension_url, award.suspension_index)
     assert verification.verify_award(award).ok
 

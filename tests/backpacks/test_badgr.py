@@ -2,10 +2,10 @@
 
 import pytest
 
-from openedx_plugin import public_urls
 from openedx_plugin.backpacks import services
 from openedx_plugin.backpacks.providers import for_provider
 from openedx_plugin.backpacks.providers.base import access_token
+from openedx_plugin.credentials import public_urls
 from openedx_plugin.models import BackpackConnection, BackpackProvider, PushAttempt
 
 

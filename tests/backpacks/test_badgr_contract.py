@@ -2,7 +2,7 @@
 
 import pytest
 
-from openedx_plugin import public_urls
+from openedx_plugin.credentials import public_urls
 from openedx_plugin.models import BackpackConnection
 
 from .test_badgr import push

@@ -4,7 +4,7 @@ from datetime import datetime
 
 import pytest
 
-from openedx_plugin import awarding
+from openedx_plugin.awards import awarding
 from openedx_plugin.models import PushAttempt
 
 from .servers.credly import TOKEN

@@ -4,7 +4,7 @@ from datetime import datetime
 
 import pytest
 
-from openedx_plugin import awarding
+from openedx_plugin.awards import awarding
 from openedx_plugin.backpacks import services
 from openedx_plugin.models import PushAttempt
 
@@ -59,7 +59,7 @@ def test_duplicate_is_reconciled_by_earner_id_not_by_message(credly_provider, cr
 def test_a_refusal_that_is_not_our_badge_fails_with_the_reason(credly_provider, credly_server, award, commit,
                                                                django_user_model, badge_class):
     """Another earner id holds this email's badge: not ours, so not counted as sent."""
-    from openedx_plugin import issuing
+    from openedx_plugin.credentials import issuing
 
     other = django_user_model.objects.create_user("twin", award.user.email, "pw")
     other_award = issuing.award_badge(badge_class, other)[0]

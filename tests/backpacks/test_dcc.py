@@ -7,8 +7,8 @@ from urllib.parse import urlsplit
 import pytest
 from django.utils import timezone
 
-from openedx_plugin import public_urls
 from openedx_plugin.backpacks import didauth
+from openedx_plugin.credentials import public_urls
 from openedx_plugin.engine import dataintegrity, jsonld
 from openedx_plugin.models import PushAttempt, WalletChallenge
 
@@ -121,7 +121,7 @@ def test_garbage_and_unknown_exchange(client, link):
 
 
 def test_revoked_award_is_not_handed_out(link, award, client):
-    from openedx_plugin import issuing
+    from openedx_plugin.credentials import issuing
 
     issuing.revoke_award(award, "test")
     wallet = TestWallet()

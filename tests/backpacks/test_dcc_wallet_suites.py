@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from openedx_plugin import ratelimit
 from openedx_plugin.backpacks import didauth
 from openedx_plugin.engine import ed25519_2020, jsonld, keys
 from openedx_plugin.models import WalletChallenge
@@ -211,12 +212,10 @@ def test_exchange_is_rate_limited_per_exchange(link, client, settings):
 
 
 def test_defaults_apply_when_the_setting_names_other_scopes(settings):
-    from openedx_plugin.backpacks import throttle
-
     settings.OPENEDX_BADGES_RATE_LIMITS = {"verify": "120/m"}
-    assert throttle.rule("dcc_exchange") == (30, 60)
+    assert ratelimit.limit_for("dcc_exchange") == (30, 60)
     settings.OPENEDX_BADGES_RATE_LIMITS = {"dcc_exchange": None}
-    assert throttle.rule("dcc_exchange") is None
+    assert ratelimit.limit_for("dcc_exchange") is None
 
 
 def test_wallet_links_are_rate_limited_per_learner(learner_client, dcc_provider, award, settings):

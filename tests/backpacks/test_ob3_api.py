@@ -4,9 +4,9 @@ import logging
 
 import pytest
 
-from openedx_plugin import keystore
 from openedx_plugin.backpacks import services
 from openedx_plugin.backpacks.providers.base import access_token, refresh_token
+from openedx_plugin.credentials import keystore
 from openedx_plugin.models import BackpackConnection, PushAttempt
 
 from .conftest import connect_ob3
@@ -202,7 +202,7 @@ def test_endpoints_on_another_host_are_refused(learner_client, ob3_provider, ob3
 
 
 def test_auto_push_on_award(connected, badge_class, learner, ob3_host, commit):
-    from openedx_plugin import awarding
+    from openedx_plugin.awards import awarding
 
     with commit():
         award, created = awarding.manual_award(badge_class, learner, staff_user="staff", reason="test")

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
 
-from openedx_plugin import awarding
+from openedx_plugin.awards import awarding
 from openedx_plugin.backpacks import http, services
 from openedx_plugin.models import BackpackConnection, BackpackProvider, PushAttempt, validate_http_url
 
@@ -121,9 +121,7 @@ def test_push_failures_never_affect_the_award(learner, badgr_connected, badge_cl
 
 
 def test_broker_down_leaves_pending_for_the_sweeper(award, badgr_connected, badgr_provider, commit):
-    from openedx_plugin.backpacks import tasks
-
-    with mock.patch.object(tasks.push_award, "apply_async", side_effect=OSError("broker down")):
+    with mock.patch.object(services.push_award, "apply_async", side_effect=OSError("broker down")):
         with commit():
             attempt = services.push(award, badgr_provider, badgr_connected)
     attempt.refresh_from_db()
@@ -135,7 +133,7 @@ def test_broker_down_leaves_pending_for_the_sweeper(award, badgr_connected, badg
 
 
 def test_revoked_award_is_not_pushed(learner_client, award, badgr_connected, badgr_provider):
-    from openedx_plugin import issuing
+    from openedx_plugin.credentials import issuing
 
     issuing.revoke_award(award, "x")
     page = learner_client.post(f"/badges/backpacks/{badgr_provider.pk}/push/{award.uuid}/", follow=True)

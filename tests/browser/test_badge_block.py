@@ -47,7 +47,7 @@ def png_bytes():
 def world(live_server, django_user_model):
     from lms_standin.courseware import enroll
     from lms_standin.demo_course import create_demo_course
-    from openedx_plugin import issuing
+    from openedx_plugin.credentials import issuing
 
     course = create_demo_course()
     issuing.create_issuer("Demo University", f"{live_server.url}/", "badges@demo-university.example", org="DemoX",

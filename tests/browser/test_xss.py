@@ -26,7 +26,8 @@ def hostile_world(live_server, django_user_model):
     from lms_standin import xblock_runtime
     from lms_standin.courseware import enroll
     from lms_standin.demo_course import create_demo_course
-    from openedx_plugin import api, issuing
+    from openedx_plugin import api
+    from openedx_plugin.credentials import issuing
     from openedx_plugin.models import BadgeClass
 
     course = create_demo_course()
@@ -56,7 +57,7 @@ def assert_inert(page, url, dialogs, expect_text):
 
 
 def test_hostile_badge_text_never_runs(hostile_world, new_page, live_server):
-    from openedx_plugin import public_urls
+    from openedx_plugin.credentials import public_urls
 
     award = hostile_world["award"]
     page = new_page()

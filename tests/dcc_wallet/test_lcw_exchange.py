@@ -32,7 +32,7 @@ def dcc_provider(db):
 
 @pytest.fixture
 def award(badge_class, learner):
-    from openedx_plugin import issuing
+    from openedx_plugin.credentials import issuing
 
     return issuing.award_badge(badge_class, learner)[0]
 

@@ -57,7 +57,7 @@ class I18nService:
         return self.translator.gettext(text)
 
 
-from opaque_keys.edx.keys import UsageKey
+from opaque_keys.edx.keys import CourseKey, UsageKey
 from xblock.runtime import MemoryIdManager, Runtime
 from xblock.field_data import DictFieldData
 from xblock.fields import ScopeIds
@@ -90,6 +90,12 @@ BADGE = {"uuid": "b1", "name": "Data Wrangler", "description": "Cleans data.", "
 class FakeApi:
     @staticmethod
     def course_badges(course_key): return [BADGE]
+
+    @staticmethod
+    def course_key_of(context): return CourseKey.from_string(str(context))
+
+    @staticmethod
+    def is_masquerading(): return False
 
 
 BadgeXBlock._api = staticmethod(lambda: FakeApi)

@@ -125,7 +125,7 @@ def course(transactional_db):
 @pytest.fixture
 def issuer(transactional_db):
     """The demo course's issuer (org DemoX), as an operator creates it."""
-    from openedx_plugin import issuing  # pylint: disable=import-outside-toplevel
+    from openedx_plugin.credentials import issuing  # pylint: disable=import-outside-toplevel
 
     return issuing.create_issuer("Demo University", f"{BASE_URL}/", "badges@demo-university.invalid",
                                  org="DemoX", public_base_url=BASE_URL, is_default=True)

@@ -14,7 +14,8 @@ from openedx_events.learning.signals import COURSE_PASSING_STATUS_UPDATED
 
 from lms_standin.courseware import course_data, user_data
 from lms_standin.demo_course import COURSE_KEY
-from openedx_plugin import api, verification
+from openedx_plugin import api
+from openedx_plugin.credentials import verification
 from openedx_plugin.models import Award, PendingEvaluation
 
 from .support import consumption_held, passing_learners, requires_mariadb, wait_for

@@ -11,7 +11,8 @@ import pytest
 from django.db import connection, transaction
 
 from lms_standin.demo_course import COURSE_KEY
-from openedx_plugin import tasks, verification
+from openedx_plugin import tasks
+from openedx_plugin.credentials import verification
 from openedx_plugin.models import Award, PendingEvaluation
 
 from .support import consumption_held, passing_learners, requires_mariadb, wait_for

@@ -10,7 +10,8 @@ import time
 import pytest
 
 from lms_standin.demo_course import COURSE_KEY
-from openedx_plugin import api, issuing, keystore, public_urls, tasks, verification
+from openedx_plugin import api, tasks
+from openedx_plugin.credentials import issuing, keystore, public_urls, verification
 from openedx_plugin.engine import ob2
 from openedx_plugin.models import Award, SigningKey
 from tests.interop import nodeverifier
@@ -38,13 +39,13 @@ def test_every_credential_signed_during_rotations_verifies(course, issuer, live,
             assert tasks.enqueue(learner.id, COURSE_KEY, TRIGGER)
     rotations = 0
     while Award.objects.count() < LEARNERS and rotations < 400:
-        keystore.rotate(issuer, SigningKey.ED25519)
-        keystore.rotate(issuer, SigningKey.RSA)
+        issuing.rotate_key(issuer, SigningKey.ED25519)
+        issuing.rotate_key(issuer, SigningKey.RSA)
         rotations += 1
         time.sleep(ROTATE_EVERY)
     live.drain(timeout=120)
 
-    awards = list(Award.objects.select_related("badge_class__issuer", "status_list").order_by("id"))
+    awards = list(Award.objects.select_related("badge_class__issuer", "status_list", "suspension_list").order_by("id"))
     assert len(awards) == LEARNERS
     did_document = issuing.did_document(issuer)
     published = {method["id"] for method in did_document["verificationMethod"]}
@@ -65,7 +66,8 @@ def test_every_credential_signed_during_rotations_verifies(course, issuer, live,
     # the independent verifier, reading only the published did.json, agrees on all of them
     (tmp_path / "did.json").write_text(json.dumps(did_document))
     documents = {public_urls.did_json_url(issuer): str(tmp_path / "did.json")}
-    for status_list in {award.status_list for award in awards}:
+    lists = {award.status_list for award in awards} | {award.suspension_list for award in awards if award.suspension_list}
+    for status_list in lists:
         path = tmp_path / f"status-{status_list.pk}.json"
         path.write_text(json.dumps(issuing.status_list_credential(status_list)))
         documents[public_urls.status_list_url(status_list)] = str(path)

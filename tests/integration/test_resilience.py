@@ -14,7 +14,8 @@ from django.db import connection, transaction
 from lms_standin import courseware
 from lms_standin.demo_course import COURSE_KEY
 from lms_standin.models import GeneratedCertificate, PersistentCourseGrade, ProblemScore
-from openedx_plugin import issuing, tasks
+from openedx_plugin import tasks
+from openedx_plugin.credentials import issuing
 from openedx_plugin.models import Award, PendingEvaluation, StatusList
 
 from .support import (
@@ -74,7 +75,7 @@ def status_list_of(issuer, django_user_model):
     other = django_user_model.objects.create_user("grace", "grace@example.com", "pw")
     warm_up = issuing.create_badge_class(issuer, "Warm-up", "An earlier badge.", criteria_narrative="Be there.")
     issuing.award_badge(warm_up, other)
-    return StatusList.objects.get(issuer=issuer)
+    return StatusList.objects.get(issuer=issuer, purpose="revocation")
 
 
 def lock_waits():

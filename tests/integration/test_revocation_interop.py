@@ -9,7 +9,8 @@ import json
 import pytest
 
 from lms_standin.demo_course import COURSE_KEY
-from openedx_plugin import issuing, public_urls, tasks
+from openedx_plugin import tasks
+from openedx_plugin.credentials import issuing, public_urls
 from openedx_plugin.models import Award
 from tests.interop import nodeverifier
 
@@ -33,6 +34,9 @@ def publish(award, out):
         (out / name).write_text(json.dumps(document))
     documents = {public_urls.did_json_url(issuer): str(out / "did.json"),
                  public_urls.status_list_url(status_list): str(out / "status-list.json")}
+    if award.suspension_list_id:  # the credential's second status entry (issue 17)
+        (out / "suspension-list.json").write_text(json.dumps(issuing.status_list_credential(award.suspension_list)))
+        documents[public_urls.status_list_url(award.suspension_list)] = str(out / "suspension-list.json")
     return nodeverifier.verify([{"kind": "ob3", "path": str(out / "credential.json")},
                                 {"kind": "ob3-status-list", "path": str(out / "status-list.json"),
                                  "index": award.status_index}], documents)

@@ -8,7 +8,8 @@ import pytest
 
 from lms_standin import courseware
 from lms_standin.demo_course import COURSE_KEY, usage_key
-from openedx_plugin import api, verification
+from openedx_plugin import api
+from openedx_plugin.credentials import verification
 from openedx_plugin.engine import statuslist
 from openedx_plugin.models import Award, PendingEvaluation
 

@@ -9,7 +9,8 @@ import json
 
 import pytest
 
-from openedx_plugin import awarding, issuing, public_urls
+from openedx_plugin.awards import awarding
+from openedx_plugin.credentials import issuing, public_urls
 
 from . import nodeverifier
 

@@ -7,7 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openedx_events.learning.signals import BADGE_AWARDED
 
-from openedx_plugin import bulk, bulk_issue, issuing, keystore, verification
+from openedx_plugin.awards import bulk, bulk_issue
+from openedx_plugin.credentials import issuing, keystore, verification
 from openedx_plugin.models import Award, SigningKey, StatusList
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +33,8 @@ def test_awards_every_learner_once_and_rerun_awards_nobody(badge_class, learners
     assert Award.objects.filter(badge_class=badge_class).count() == 23
     slots = list(Award.objects.values_list("status_list_id", "status_index"))
     assert len(set(slots)) == 23
-    assert StatusList.objects.get().next_index == 23
+    assert StatusList.objects.get(purpose="revocation").next_index == 23
+    assert StatusList.objects.get(purpose="suspension").next_index == 23  # every award can be suspended
 
 
 def test_documents_verify_and_jws_is_signed_by_the_active_rsa_key(badge_class, learners, django_user_model):
@@ -136,8 +138,9 @@ def test_notify_emails(badge_class, learners, django_user_model, mailoutbox, dja
 def test_slots_spill_into_a_new_list(badge_class, learners, django_user_model, settings):
     settings.OPENEDX_BADGES_STATUS_LIST_SIZE = 16
     bulk_issue.award_many(badge_class, bulk_users(django_user_model), provenance=PROVENANCE, batch_size=20)
-    assert StatusList.objects.count() == 2
-    assert sorted(StatusList.objects.values_list("next_index", flat=True)) == [7, 16]
+    for purpose in ("revocation", "suspension"):
+        lists = StatusList.objects.filter(purpose=purpose)
+        assert sorted(lists.values_list("next_index", flat=True)) == [7, 16]
     for award in Award.objects.select_related("badge_class__issuer", "status_list"):
         assert verification.verify_award(award).ok
 

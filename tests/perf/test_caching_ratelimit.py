@@ -6,7 +6,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from openedx_plugin import issuing, keystore, public_urls, ratelimit
+from openedx_plugin import ratelimit
+from openedx_plugin.credentials import issuing, public_urls
 from openedx_plugin.models import SigningKey
 
 pytestmark = pytest.mark.django_db
@@ -61,8 +62,8 @@ def test_key_rotation_changes_cached_did_document_and_issuer(client, award):
     did = json.loads(get(client, public_urls.did_json_url(issuer)).content)
     ob2_issuer = json.loads(get(client, public_urls.issuer_url(issuer)).content)
     assert isinstance(ob2_issuer["publicKey"], str)
-    keystore.rotate(issuer, SigningKey.ED25519)
-    keystore.rotate(issuer, SigningKey.RSA)
+    issuing.rotate_key(issuer, SigningKey.ED25519)
+    issuing.rotate_key(issuer, SigningKey.RSA)
     assert len(json.loads(get(client, public_urls.did_json_url(issuer)).content)["verificationMethod"]) == \
         len(did["verificationMethod"]) + 1
     assert len(json.loads(get(client, public_urls.issuer_url(issuer)).content)["publicKey"]) == 2
@@ -89,7 +90,7 @@ def test_sharing_toggle_hides_cached_verify_page(client, award):
 
 
 def test_cached_verification_result_is_reused(client, award, monkeypatch):
-    from openedx_plugin import verification
+    from openedx_plugin.credentials import verification
 
     get(client, public_urls.verify_page_url(award))  # signs the status list on first use (a new version)
     calls = []

@@ -32,7 +32,8 @@ def world(db, django_user_model, settings):
     from lms_standin.courseware import enroll
     from lms_standin.demo_course import create_demo_course
     from lms_standin.xblock_runtime import save_settings
-    from openedx_plugin import api, issuing
+    from openedx_plugin import api
+    from openedx_plugin.credentials import issuing
     from openedx_plugin.models import BackpackConnection, BackpackProvider, PushAttempt, SigningKey
 
     settings.CELERY_TASK_ALWAYS_EAGER = True

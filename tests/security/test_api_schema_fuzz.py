@@ -33,7 +33,7 @@ def learner_app(django_user_model, settings):
     from django.core.wsgi import get_wsgi_application
     from django.test import Client
 
-    from openedx_plugin import issuing
+    from openedx_plugin.credentials import issuing
 
     settings.ALLOWED_HOSTS = ["*"]
     issuer = issuing.create_issuer("Fuzz Academy", "https://academy.example/", "b@academy.example",

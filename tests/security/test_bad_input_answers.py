@@ -12,7 +12,7 @@ NOT_A_UUID = "0123456789abcdef0123456789abcdef-123"  # 36 characters of hex and 
 
 @pytest.fixture
 def award(badge_class, learner):
-    from openedx_plugin import issuing
+    from openedx_plugin.credentials import issuing
 
     return issuing.award_badge(badge_class, learner)[0]
 

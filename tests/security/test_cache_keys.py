@@ -10,7 +10,7 @@ answer 500 there. Django's ``memcache_key_warnings`` lists what memcached refuse
 import pytest
 from django.core.cache.backends.base import memcache_key_warnings
 
-from openedx_plugin import caching
+from openedx_plugin.credentials import caching
 
 
 @pytest.fixture

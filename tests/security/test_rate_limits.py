@@ -5,7 +5,9 @@ configurably (``OPENEDX_BADGES_RATE_LIMITS``), and say when to come back (Retry-
 
 import pytest
 
-from openedx_plugin import api, awarding, issuing, ratelimit
+from openedx_plugin import api, conf, ratelimit
+from openedx_plugin.awards import awarding
+from openedx_plugin.credentials import issuing
 from openedx_plugin.models import BadgeRule
 
 pytestmark = pytest.mark.django_db
@@ -37,10 +39,10 @@ def test_the_api_limit_is_per_learner(client, learner, other_learner, settings):
 
 
 def test_the_api_has_a_limit_by_default(signed_in, settings):
-    """A host that configured only the older scopes still limits the API (ratelimit.DEFAULTS)."""
+    """A host that configured only the older scopes still limits the API (conf.RATE_LIMIT_DEFAULTS)."""
     settings.OPENEDX_BADGES_RATE_LIMITS = {"verify": "120/m", "push": "10/m"}
-    assert ratelimit.limit_for("api") == ratelimit.parse(ratelimit.DEFAULTS["api"])
-    assert ratelimit.limit_for("check_now") == ratelimit.parse(ratelimit.DEFAULTS["check_now"])
+    assert ratelimit.limit_for("api") == ratelimit.parse(conf.RATE_LIMIT_DEFAULTS["api"])
+    assert ratelimit.limit_for("check_now") == ratelimit.parse(conf.RATE_LIMIT_DEFAULTS["check_now"])
 
 
 def test_a_limit_set_to_none_is_lifted(signed_in, settings):

@@ -48,7 +48,7 @@ def secret_world(fernet, world):
 
 def secret_strings(issuer=None):
     """Every textual form of every secret in the database now."""
-    from openedx_plugin import keystore
+    from openedx_plugin.credentials import keystore
     from openedx_plugin.engine import keys as engine_keys
     from openedx_plugin.models import SigningKey
 
@@ -114,8 +114,8 @@ def test_no_response_of_the_matrix_shows_a_secret(secret_world):
 
 
 def test_logs_and_errors_hold_no_secret(secret_world, caplog, settings, django_capture_on_commit_callbacks):
-    from openedx_plugin import issuing, keystore
     from openedx_plugin.backpacks import services
+    from openedx_plugin.credentials import issuing, keystore
     from openedx_plugin.models import SigningKey
 
     caplog.set_level(logging.DEBUG)
@@ -138,7 +138,7 @@ def test_logs_and_errors_hold_no_secret(secret_world, caplog, settings, django_c
     # key rotation, through the admin action and the keystore
     client_for("superuser", world["users"]).post("/admin/openedx_badges/issuer/", {
         "action": "rotate_keys", "_selected_action": [world["issuer"].pk]})
-    keystore.rotate(world["issuer"], SigningKey.RSA)
+    issuing.rotate_key(world["issuer"], SigningKey.RSA)
     # errors: a key that cannot be decrypted, a provider whose secret cannot be read
     settings.OPENEDX_BADGES_KEY_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
     for call in (lambda: keystore.load_private_key(SigningKey.objects.first()),

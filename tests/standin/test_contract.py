@@ -120,7 +120,7 @@ def test_s4_course_grade_now_passed(student, block, recorder):
 
 
 def test_s5_user_retire_lms_misc(learner, badge_class):
-    from openedx_plugin import issuing
+    from openedx_plugin.credentials import issuing
 
     award, _ = issuing.award_badge(badge_class, learner)
     signal = compat.get_platform_object("USER_RETIRE_LMS_MISC")
@@ -198,7 +198,7 @@ def test_e5_certificate_revoked(enrolled, block, course, recorder):
 
 
 def test_e6_badge_awarded_and_revoked():
-    from openedx_plugin.events import BADGE_AWARDED, BADGE_REVOKED
+    from openedx_plugin.awards.events import BADGE_AWARDED, BADGE_REVOKED
 
     assert events.BADGE_AWARDED is BADGE_AWARDED and events.BADGE_REVOKED is BADGE_REVOKED
     assert fields_of(events_data.BadgeData) >= {"uuid", "user", "template"}

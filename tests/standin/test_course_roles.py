@@ -46,7 +46,7 @@ def staff_of_a(course, django_user_model):
 
 @pytest.fixture
 def active_badges(issuer, course, course_b):
-    from openedx_plugin import issuing
+    from openedx_plugin.credentials import issuing
 
     for key in (COURSE_KEY, OTHER_KEY):
         issuing.create_badge_class(issuer, f"Badge of {key}", "A badge.", course_key=key,

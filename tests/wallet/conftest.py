@@ -11,7 +11,7 @@ OTHER_COURSE = "course-v1:TestX+ML201+2026"
 
 @pytest.fixture
 def award(badge_class, learner):
-    from openedx_plugin import issuing
+    from openedx_plugin.credentials import issuing
 
     return issuing.award_badge(badge_class, learner, evidence=[
         {"name": "Final project", "narrative": "Cleaned the census data.", "id": "https://lms.example.com/p/1"}])[0]
@@ -19,14 +19,14 @@ def award(badge_class, learner):
 
 @pytest.fixture
 def other_award(badge_class, other_learner):
-    from openedx_plugin import issuing
+    from openedx_plugin.credentials import issuing
 
     return issuing.award_badge(badge_class, other_learner)[0]
 
 
 @pytest.fixture
 def second_badge(issuer):
-    from openedx_plugin import issuing
+    from openedx_plugin.credentials import issuing
 
     return issuing.create_badge_class(
         issuer, "Model Builder", "Trains models.", course_key=OTHER_COURSE,

@@ -5,7 +5,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from openedx_plugin import issuing, public_urls
+from openedx_plugin.credentials import issuing, public_urls
 from openedx_plugin.models import Award
 
 from .conftest import COURSE, OTHER_COURSE, clone_awards

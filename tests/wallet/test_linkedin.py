@@ -5,7 +5,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from openedx_plugin import issuing, public_urls
+from openedx_plugin.credentials import issuing, public_urls
 from openedx_plugin.views.wallet import linkedin_url
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from openedx_plugin import public_urls
+from openedx_plugin.credentials import public_urls
 from openedx_plugin.models import Award
 
 pytestmark = pytest.mark.django_db

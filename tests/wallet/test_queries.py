@@ -10,7 +10,7 @@ MAX_QUERIES = 10
 
 @pytest.fixture(params=[50, 200])
 def many(request, award, second_badge, issuer):
-    from openedx_plugin import issuing
+    from openedx_plugin.credentials import issuing
 
     other_issuer = issuing.create_issuer("Other Org", "https://other.example/", "b@other.example",
                                          org="OtherX", public_base_url="https://lms.example.com")

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from openedx_plugin import issuing, public_urls
+from openedx_plugin.credentials import issuing, public_urls
 from openedx_plugin.models import Award
 
 from .conftest import COURSE, OTHER_COURSE, clone_awards

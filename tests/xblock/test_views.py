@@ -104,7 +104,7 @@ def test_linkedin_url_carries_expiry():
 
 
 def test_expired_and_revoked_states(configured, student, block_for):
-    from openedx_plugin import issuing
+    from openedx_plugin.credentials import issuing
     from openedx_plugin.models import Award
 
     earn(student, block_for)

@@ -1,11 +1,11 @@
 """One class per provider kind; ``for_provider`` picks it."""
 
+from . import badgr, credly, dcc, ob3_api
 from .base import Provider, ProviderError  # noqa: F401
 
 
 def for_provider(provider):
     """The protocol implementation of a ``BackpackProvider`` row."""
-    from . import badgr, credly, dcc, ob3_api  # pylint: disable=import-outside-toplevel
 
     classes = {
         "ob3_api": ob3_api.OB3ApiProvider,

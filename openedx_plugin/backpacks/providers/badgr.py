@@ -13,7 +13,7 @@ be one of the learner's **verified** email addresses there (apps/issuer/helpers.
 so every other refusal's reason says so.
 """
 
-from ... import public_urls
+from ...credentials import public_urls
 from .. import http
 from .base import Provider, ProviderError, refresh_token, store_tokens
 

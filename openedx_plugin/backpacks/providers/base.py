@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from ... import keystore
+from ...credentials import keystore
 from ..http import AuthError, PermanentError
 
 

@@ -17,11 +17,12 @@ import secrets
 from datetime import timedelta
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from ... import public_urls
+from ... import conf
+from ...credentials import public_urls
+from ...models import WalletChallenge
 from .base import Provider, ProviderError
 
 # The app's own scheme (app.config.js of the wallet registers it), and the page DCC's own
@@ -43,13 +44,12 @@ class DccProvider(Provider):
 
     def new_request(self, award):
         """A fresh single-use challenge for ``award`` and the two forms of the wallet link."""
-        from ...models import WalletChallenge  # pylint: disable=import-outside-toplevel
 
         if award.revoked:
             raise ProviderError("A revoked badge cannot be added to a wallet.")
         if not award.ob3_credential:
             raise ProviderError("This award has no Open Badges 3.0 credential.")
-        ttl = int(getattr(settings, "OPENEDX_BADGES_DCC_CHALLENGE_TTL", 900))
+        ttl = int(conf.get("OPENEDX_BADGES_DCC_CHALLENGE_TTL"))
         row = WalletChallenge.objects.create(
             award=award, provider=self.provider, exchange_id=secrets.token_urlsafe(24),
             challenge=secrets.token_urlsafe(24), expires_at=timezone.now() + timedelta(seconds=ttl))

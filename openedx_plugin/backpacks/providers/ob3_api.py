@@ -26,7 +26,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
-from ... import issuing
+from ... import conf
+from ...credentials import issuing
 from .. import http
 from .base import Provider, ProviderError, decrypt_text, encrypt_text, refresh_token, store_tokens
 
@@ -124,14 +125,14 @@ class OB3ApiProvider(Provider):
         """Same origin as the base URL, https on its host or a subdomain (same port), or an operator-listed host."""
         if http.same_host(url, self.base) or http.host_within(url, self.base):
             return True
-        listed = list(getattr(settings, "OPENEDX_BADGES_OB3_AUTHORIZATION_HOSTS", ()) or ())
+        listed = list(conf.get("OPENEDX_BADGES_OB3_AUTHORIZATION_HOSTS") or ())
         listed += list(self.settings.get("authorization_hosts") or ())
         # a listed host may be called over whatever check_url allows (https, unless the operator allows http)
         return (urlsplit(url).hostname or "").lower() in {str(host).lower() for host in listed}
 
     def client_metadata(self, redirect_uri):
         base = issuing.default_base_url()
-        configured = getattr(settings, "OPENEDX_BADGES_OB3_CLIENT", {}) or {}
+        configured = conf.get("OPENEDX_BADGES_OB3_CLIENT") or {}
         return {
             "client_name": configured.get("client_name") or getattr(settings, "PLATFORM_NAME", "Open edX"),
             "client_uri": configured.get("client_uri") or base + "/",

@@ -5,10 +5,12 @@ Award a badge by hand, to one learner or to a CSV of usernames or emails.
     python manage.py badges_award --badge UUID --reason "Workshop" --csv learners.csv --dry-run
 """
 
+import uuid
+
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from ...bulk import bulk_award, read_identifiers
+from ...awards.bulk import bulk_award, read_identifiers
 from ...models import BadgeClass
 
 
@@ -48,7 +50,6 @@ class Command(BaseCommand):
 
 
 def _is_uuid(value):
-    import uuid  # pylint: disable=import-outside-toplevel
 
     try:
         uuid.UUID(str(value))

@@ -16,8 +16,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from ...bulk import _find_users, read_identifiers
-from ...bulk_issue import award_many
+from ...awards.bulk import _find_users, read_identifiers
+from ...awards.bulk_issue import award_many
 from ...models import BadgeClass
 
 

@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import URLValidator
 from django.db import transaction
 
-from ... import baked, issuing, public_urls
+from ...credentials import baked, issuing, public_urls
 from ...models import Award, BadgeClass, Issuer, SigningKey
 
 SAMPLE_ISSUER = "Sample Academy"

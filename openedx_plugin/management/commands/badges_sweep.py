@@ -11,6 +11,8 @@ and sends the follow-ups (event, email, pushes) of awards whose run was interrup
 
 from django.core.management.base import BaseCommand
 
+from ...awards.awarding import sweep_announcements
+from ...backpacks import services
 from ...models import PendingEvaluation
 from ...tasks import sweep
 
@@ -30,11 +32,9 @@ class Command(BaseCommand):
                           f"{left} left.")
         # Backpack pushes left pending while the broker was down: hosts without celery beat
         # (Tutor) rely on this command for them too.
-        from ...backpacks import services  # pylint: disable=import-outside-toplevel
 
         requeued = services.requeue_stale()
         self.stdout.write(f"{requeued} stale backpack pushes queued again.")
         # Awards whose event, email and pushes were interrupted (a crash, a dropped connection).
-        from ...awarding import sweep_announcements  # pylint: disable=import-outside-toplevel
 
         self.stdout.write(f"{sweep_announcements(options['limit'])} interrupted award announcements sent.")

@@ -49,7 +49,7 @@ def workbench():
 @pytest.fixture
 def in_a_course(settings, monkeypatch, db):
     """The workbench runtime names a course, and Studio's permissions service is added the workbench's way."""
-    from openedx_plugin import issuing
+    from openedx_plugin.credentials import issuing
 
     services = dict(settings.WORKBENCH["services"],
                     studio_user_permissions="tests.xblock.workbench.cases.CoursePermissions")

@@ -18,7 +18,8 @@ from django.db import DatabaseError
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from . import compat, public_urls
+from .. import compat, conf
+from ..credentials import public_urls
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +27,7 @@ log = logging.getLogger(__name__)
 def notify_awarded(award):
     """Send the 'you earned a badge' email; failures are logged, never raised (the award stands)."""
     try:
-        if not getattr(settings, "OPENEDX_BADGES_NOTIFY_LEARNERS", True):
+        if not conf.get("OPENEDX_BADGES_NOTIFY_LEARNERS"):
             return False
         user = award.user
         if user is None or not user.email:
@@ -55,11 +56,8 @@ def ace_email_configured():
     if not getattr(settings, "ACE_ENABLED_CHANNELS", None) or not getattr(settings, "ACE_CHANNEL_DEFAULT_EMAIL", None):
         return False
     try:
-        from edx_ace.channel import ChannelType, channels  # pylint: disable=import-outside-toplevel
-    except ImportError:
-        return False
-    try:
-        channels().get_default_channel(ChannelType.EMAIL)
+        if not compat.ace_has_email_channel():
+            return False
     except Exception:  # pylint: disable=broad-except  (UnsupportedChannelError, or a broken channel plugin)
         log.warning("Open Badges: ACE is configured but has no usable email channel; using Django's mail.",
                     exc_info=True)
@@ -109,10 +107,6 @@ def _send_with_ace(award, user, language):
     applies the host's policies (which may deny email): True means handed to ACE.
     """
     try:
-        from edx_ace import Recipient, ace  # pylint: disable=import-outside-toplevel
-
-        from .message_types import BadgeAwarded  # pylint: disable=import-outside-toplevel
-
         badge = award.badge_class
         context = {
             "user": {"username": user.username, "get_full_name": user.get_full_name()},
@@ -122,12 +116,7 @@ def _send_with_ace(award, user, language):
             "verify_url": public_urls.verify_page_url(award),
             "platform_name": getattr(settings, "PLATFORM_NAME", "Open edX"),
         }
-        message = BadgeAwarded().personalize(
-            recipient=Recipient(lms_user_id=user.id, email_address=user.email),
-            language=language,
-            user_context=context,
-        )
-        ace.send(message)
+        compat.ace_send_badge_awarded(user, language, context)
     except Exception:  # pylint: disable=broad-except
         log.exception("Could not send award %s through edx-ace", award.uuid)
         return False

@@ -8,9 +8,9 @@ that happens to trigger an award: they come from the issuer's stored origin.
 from urllib.parse import quote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_resolver, reverse
 
-from .models import IDENTITY_DID_KEY
+from ..models import IDENTITY_DID_KEY
 
 NS = "openedx_badges"
 
@@ -89,6 +89,11 @@ def badge_class_url(badge_class):
     return _abs(badge_class.issuer, "badge-class", badge_uuid=badge_class.uuid)
 
 
+def score_result_description_url(badge_class):
+    """The id of a badge's 'Percent' result description: the achievement declares it, results point at it."""
+    return f"{badge_class_url(badge_class)}#score"
+
+
 def badge_image_url(badge_class):
     return _abs(badge_class.issuer, "badge-image", badge_uuid=badge_class.uuid)
 
@@ -111,6 +116,5 @@ def baked_url(award, version, fmt):
 
 def mounted():
     """True where the host serves the plugin's URLs; display code can degrade (no image link) where not."""
-    from django.urls import get_resolver  # pylint: disable=import-outside-toplevel
 
     return NS in get_resolver().namespace_dict

@@ -12,13 +12,14 @@ import time
 import uuid
 from datetime import UTC, timedelta
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from . import compat, keystore, public_urls
-from .engine import dataintegrity, ob2, ob3, statuslist
-from .models import Award, BadgeClass, Issuer, SigningKey, StatusList
+from .. import compat, conf
+from ..engine import dataintegrity, dids, fastsign, images, keys, ob2, ob3, statuslist
+from ..models import Award, BadgeClass, Issuer, SigningKey, StatusList
+from ..rules import leaves
+from . import caching, keystore, public_urls
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +33,8 @@ def iso(moment):
 
 
 def default_base_url():
-    return (getattr(settings, "OPENEDX_BADGES_PUBLIC_BASE_URL", "") or compat.lms_root_url()).rstrip("/")
+    """The origin new issuers publish under: the operator's setting, else the LMS's own URL."""
+    return (conf.get("OPENEDX_BADGES_PUBLIC_BASE_URL") or compat.lms_root_url()).rstrip("/")
 
 
 @transaction.atomic
@@ -44,7 +46,7 @@ def create_issuer(name, url, email, *, description="", org="", public_base_url=N
     issuer = Issuer.objects.create(
         name=name, url=url, email=email, description=description, org=org,
         public_base_url=(public_base_url or default_base_url()).rstrip("/"),
-        identity=identity or getattr(settings, "OPENEDX_BADGES_DEFAULT_IDENTITY", "did:web"),
+        identity=identity or conf.get("OPENEDX_BADGES_DEFAULT_IDENTITY"),
         is_default=is_default,
     )
     if image:
@@ -64,6 +66,7 @@ def issuer_for_course(course_key):
 
 
 def issuer_profile_ob3(issuer):
+    """The issuer as an OB 3.0 Profile: embedded in every credential so a verifier needs no lookup."""
     return ob3.build_profile(
         public_urls.issuer_did(issuer), issuer.name, issuer.url, email=issuer.email,
         description=issuer.description or None,
@@ -77,7 +80,6 @@ def did_document(issuer):
     ``assertionMethod``, because verifiers check that the key of a proof is listed
     there; rotation stops a key signing, it does not take back what it signed.
     """
-    from .engine import dids, keys  # pylint: disable=import-outside-toplevel
 
     did = public_urls.issuer_did(issuer)
     if issuer.identity == "did:key":
@@ -91,6 +93,7 @@ def did_document(issuer):
 
 
 def issuer_ob2(issuer):
+    """The issuer as an OB 2.0 Profile: what hosted assertions and badge classes point at."""
     rsa_keys = issuer.keys.filter(kind=SigningKey.RSA).order_by("created", "id")
     return ob2.build_issuer(
         public_urls.issuer_url(issuer), issuer.name, issuer.url, issuer.email,
@@ -102,10 +105,12 @@ def issuer_ob2(issuer):
 
 
 def key_ob2(issuer, key):
+    """An RSA key as an OB 2.0 CryptographicKey: how signed assertions are checked."""
     return ob2.build_crypto_key(public_urls.key_url(issuer, key), public_urls.issuer_url(issuer), key.public_key)
 
 
 def revocation_list_ob2(issuer):
+    """The issuer's OB 2.0 revocation list: the 2.0 way a verifier learns of a revocation."""
     revoked = Award.objects.filter(badge_class__issuer=issuer, revoked=True).order_by("revoked_at", "id")
     return ob2.build_revocation_list(
         public_urls.revocation_list_url(issuer), public_urls.issuer_url(issuer),
@@ -118,6 +123,7 @@ def revocation_list_ob2(issuer):
 
 
 def achievement_ob3(badge_class):
+    """The badge class as an OB 3.0 Achievement: built once per signing context, embedded in each credential."""
     tags = list(badge_class.tags or [])
     if badge_class.level:
         tags.append(badge_class.level)
@@ -135,16 +141,15 @@ def achievement_ob3(badge_class):
 
 def _result_descriptions(badge_class):
     """A 'Percent' result description when the badge's rule scores the learner (results point at it)."""
-    from .rules import leaves  # pylint: disable=import-outside-toplevel
-
     rule = getattr(badge_class, "rule", None)  # the reverse one-to-one raises AttributeError when absent
     if rule is None or not any(leaf["kind"] in ("score", "course_passed") for leaf in leaves(rule.condition)):
         return ()
-    return [{"id": f"{public_urls.badge_class_url(badge_class)}#score", "type": ["ResultDescription"],
+    return [{"id": public_urls.score_result_description_url(badge_class), "type": ["ResultDescription"],
              "name": "Score", "resultType": "Percent", "valueMin": "0", "valueMax": "100"}]
 
 
 def badge_class_ob2(badge_class):
+    """The badge class as an OB 2.0 BadgeClass: the public document 2.0 assertions point at."""
     return ob2.build_badge_class(
         public_urls.badge_class_url(badge_class), badge_class.name, badge_class.description,
         public_urls.badge_image_url(badge_class),
@@ -162,6 +167,24 @@ def badge_class_ob2(badge_class):
     )
 
 
+@transaction.atomic
+def rotate_key(issuer, kind):
+    """
+    Retire the issuer's active key of ``kind`` and make a new one; the old one stays
+    published so what it signed still verifies. Here, not in ``keystore``, because this
+    process's signing contexts and the cached public documents must forget the old key.
+    """
+    if kind == SigningKey.ED25519 and issuer.identity == "did:key":
+        raise keystore.KeyStoreError("A did:key issuer cannot rotate its key: its identity is the key.")
+    issuer.keys.filter(kind=kind, active=True).update(active=False, retired=timezone.now())
+    key = keystore.create_key(issuer, kind)
+    forget_signing_contexts()
+    transaction.on_commit(forget_signing_contexts)
+    caching.invalidate_issuer(issuer)
+    transaction.on_commit(lambda: caching.invalidate_issuer(issuer))
+    return key
+
+
 # --- status lists ----------------------------------------------------------------------------
 
 
@@ -169,18 +192,26 @@ REVOCATION = "revocation"
 SUSPENSION = "suspension"
 
 
-def _allocate_status_slot(issuer, purpose=REVOCATION):
-    """Reserve the next free index of the issuer's list of ``purpose`` (locked: one slot per award)."""
-    size = getattr(settings, "OPENEDX_BADGES_STATUS_LIST_SIZE", 131072)
-    status_list = (StatusList.objects.select_for_update()
-                   .filter(issuer=issuer, purpose=purpose, next_index__lt=size).order_by("id").first())
-    if status_list is None:
-        status_list = StatusList.objects.create(issuer=issuer, size=size, bits=bytes(size // 8), purpose=purpose)
-        status_list = StatusList.objects.select_for_update().get(pk=status_list.pk)
-    status_list.issuer = issuer  # the caller's object: the list's URL needs it, without a query
-    index = status_list.next_index
-    StatusList.objects.filter(pk=status_list.pk).update(next_index=index + 1)
-    return status_list, index
+def allocate_status_slots(issuer, count, purpose=REVOCATION):
+    """
+    Reserve ``count`` free indexes of the issuer's lists of ``purpose``, one locked update
+    per list touched (spilling into a new list when one fills): single and bulk awards
+    reserve their slots here, so every award has its revocation and suspension bits.
+    """
+    size = conf.get("OPENEDX_BADGES_STATUS_LIST_SIZE")
+    slots = []
+    while len(slots) < count:
+        status_list = (StatusList.objects.select_for_update()
+                       .filter(issuer=issuer, purpose=purpose, next_index__lt=size).order_by("id").first())
+        if status_list is None:
+            status_list = StatusList.objects.create(issuer=issuer, size=size, bits=bytes(size // 8), purpose=purpose)
+            status_list = StatusList.objects.select_for_update().get(pk=status_list.pk)
+        status_list.issuer = issuer  # the caller's object: the list's URL needs it, without a query
+        start = status_list.next_index
+        take = min(count - len(slots), status_list.size - start)
+        StatusList.objects.filter(pk=status_list.pk).update(next_index=start + take)
+        slots.extend((status_list, index) for index in range(start, start + take))
+    return slots
 
 
 def sign_status_list(status_list):
@@ -199,6 +230,7 @@ def sign_status_list(status_list):
 
 
 def status_list_credential(status_list):
+    """The list's signed credential, signed on first request: verifiers fetch it to read a status bit."""
     if not status_list.credential:
         sign_status_list(status_list)
     return status_list.credential
@@ -216,29 +248,6 @@ def current_award(badge_class, user):
     return Award.objects.filter(badge_class=badge_class, user=user).order_by("-sequence").first()
 
 
-def held_badge_uuids(user, now=None):
-    """UUIDs (as strings) of the badge classes the learner holds now: earned, unexpired, not revoked."""
-    now = now or timezone.now()
-    from django.db.models import Q  # pylint: disable=import-outside-toplevel
-
-    rows = (Award.objects.filter(user=user, revoked=False, suspended=False)
-            .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=now))
-            .values_list("badge_class__uuid", flat=True))
-    return {str(uuid) for uuid in rows}
-
-
-def award_state(award, now=None):
-    if award is None:
-        return "none"
-    if award.revoked:
-        return "revoked"
-    if getattr(award, "suspended", False):
-        return "suspended"
-    if award.valid_until and award.valid_until <= (now or timezone.now()):
-        return "expired"
-    return "earned"
-
-
 def award_badge(badge_class, user, *, email=None, evidence=None, result=None, provenance=None,
                 issued_on=None, after_revocation=False):
     """
@@ -249,7 +258,7 @@ def award_badge(badge_class, user, *, email=None, evidence=None, result=None, pr
     re-awarding: only staff, with ``after_revocation``, award again (ADR 0003).
     """
     existing = current_award(badge_class, user)
-    state = award_state(existing)
+    state = existing.state() if existing else "none"
     if state in ("earned", "suspended"):  # a hold is lifted by staff, not replaced by a new award
         return existing, False
     if state == "revoked" and not after_revocation:
@@ -268,17 +277,32 @@ def award_badge(badge_class, user, *, email=None, evidence=None, result=None, pr
 
 def _create_award(badge_class, user, sequence, *, email, evidence, result, provenance, issued_on):
     issued_on = (issued_on or timezone.now()).replace(microsecond=0)
+    [revocation] = allocate_status_slots(badge_class.issuer, 1)
+    [suspension] = allocate_status_slots(badge_class.issuer, 1, SUSPENSION)
+    award = build_award(badge_class, user, sequence, issued_on=issued_on, evidence=evidence, result=result,
+                        provenance=provenance, revocation_slot=revocation, suspension_slot=suspension, email=email)
+    award.save()
+    return award
+
+
+def build_award(badge_class, user, sequence, *, issued_on, evidence, result, provenance, revocation_slot,
+                suspension_slot, email=None, signing=None, **fields):
+    """
+    A new award with its signed documents, in memory (the caller saves it, alone or in a
+    ``bulk_create``). The one place an award is made: ``award_badge`` and bulk awards
+    (``bulk_issue``) both come here, so both carry the same documents and status bits.
+    ``signing``: a ``SigningContext`` built once for a run; ``fields``: more model fields.
+    """
     valid_until = issued_on + timedelta(days=badge_class.validity_days) if badge_class.validity_days else None
-    award = Award.objects.create(
+    award = Award(
         badge_class=badge_class, user=user, sequence=sequence,
         recipient_identity="", recipient_salt=secrets.token_hex(16),
         issued_on=issued_on, valid_until=valid_until,
         evidence=evidence, result=result, provenance=provenance,
+        status_list=revocation_slot[0], status_index=revocation_slot[1],
+        suspension_list=suspension_slot[0], suspension_index=suspension_slot[1], **fields,
     )
-    award.status_list, award.status_index = _allocate_status_slot(badge_class.issuer)
-    award.suspension_list, award.suspension_index = _allocate_status_slot(badge_class.issuer, SUSPENSION)
-    _sign_documents(award, email or user.email)
-    award.save()
+    _sign_documents(award, email or user.email, signing)
     return award
 
 
@@ -286,7 +310,7 @@ class SigningContext:
     """
     What signing an award of one badge class needs, looked up and decrypted once.
 
-    ``_sign_documents`` builds one per award; batches (``bulk_issue``) build one per
+    ``build_award`` builds one per award; batches (``bulk_issue``) build one per
     run, so the private keys are decrypted once, not once per award.
     """
 
@@ -333,6 +357,7 @@ CONTEXT_TTL = 1.0
 
 
 def signing_context(badge_class):
+    """A cached SigningContext: a cohort awarded in one worker decrypts keys once a second, not per award."""
     issuer = badge_class.issuer
     stamp = (badge_class.uuid, badge_class.modified, issuer.uuid, issuer.modified)
     now = time.monotonic()
@@ -369,8 +394,7 @@ def _sign_documents(award, email, signing=None):
         results=award.result or (),
         credential_status=_status_entries(award, ctx),
     )
-    from .engine import fastsign  # byte-identical to dataintegrity.sign, which it falls back to
-
+    # fastsign: byte-identical to dataintegrity.sign, which it falls back to
     award.ob3_credential = fastsign.sign(credential, ctx.ed_private, ctx.verification_method,
                                          created=iso(award.issued_on))
 
@@ -474,7 +498,6 @@ def reinstate_award(award):
 
 def _invalidate_award_caches(award):
     """Cached public documents of the award, its status list and the revocation list: now and after commit."""
-    from . import caching  # pylint: disable=import-outside-toplevel
 
     caching.invalidate_award(award)
     transaction.on_commit(lambda: caching.invalidate_award(award))
@@ -495,7 +518,6 @@ def _set_status_bit(award, value, purpose=REVOCATION):
     status_list.save(update_fields=["bits", "modified"])
     sign_status_list(status_list)
     if purpose != REVOCATION:  # caching.invalidate_award knows the revocation list only
-        from . import caching  # pylint: disable=import-outside-toplevel
 
         caching.bump(f"status:{status_list.uuid}")
         transaction.on_commit(lambda: caching.bump(f"status:{status_list.uuid}"))
@@ -512,6 +534,7 @@ def hosted_assertion(award):
 
 
 def create_badge_class(issuer, name, description, **fields):
+    """Create a badge class validated as the admin validates it, so every caller refuses the same bad input."""
     badge_class = BadgeClass(issuer=issuer, name=name, description=description, **fields)
     badge_class.full_clean(exclude=["image_data"])
     badge_class.save()
@@ -525,12 +548,11 @@ def set_image(obj, data, declared_type=None):
     Raises ``images.ImageError`` with a message for the author when the file is
     not an acceptable PNG or SVG (wrong type, too large, a bomb, scripts).
     """
-    from .engine import images  # pylint: disable=import-outside-toplevel
 
     mime, clean = images.sanitize_image(
         data, declared_type=declared_type,
-        max_bytes=getattr(settings, "OPENEDX_BADGES_MAX_IMAGE_BYTES", 512 * 1024),
-        max_pixels=getattr(settings, "OPENEDX_BADGES_MAX_IMAGE_PIXELS", 2048 * 2048),
+        max_bytes=conf.get("OPENEDX_BADGES_MAX_IMAGE_BYTES"),
+        max_pixels=conf.get("OPENEDX_BADGES_MAX_IMAGE_PIXELS"),
     )
     obj.image_type, obj.image_data = mime, clean
     obj.save(update_fields=["image_type", "image_data"])

@@ -14,7 +14,7 @@ from xml.sax.saxutils import escape
 
 from PIL import Image, ImageDraw, ImageFont
 
-from .engine import baking
+from ..engine import baking
 
 PNG, SVG = "image/png", "image/svg+xml"
 

@@ -14,6 +14,9 @@ from collections import defaultdict
 
 from django.core.cache import cache
 
+from .. import rules
+from ..models import BadgeRule
+
 VERSION_KEY = "openedx_badges:rule_index:version"
 # How long a process trusts its index before asking the shared cache again: with a
 # networked cache (Redis, memcached) that round trip would cost more than the receiver.
@@ -46,8 +49,6 @@ def _current():
 
 
 def _load(version):
-    from . import rules  # pylint: disable=import-outside-toplevel
-    from .models import BadgeRule  # pylint: disable=import-outside-toplevel
 
     courses = defaultdict(lambda: defaultdict(set))
     by_badge = defaultdict(set)

@@ -9,13 +9,15 @@ to repeat, because ``issuing.award_badge`` returns an existing award unchanged.
 import logging
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from . import compat, events, issuing, notifications, public_urls, rule_index, rules
-from .models import Award, BadgeRule, PendingEvaluation
+from .. import compat, conf, rules
+from ..backpacks import services
+from ..credentials import issuing, public_urls
+from ..models import Award, BadgeRule, PendingEvaluation
+from . import events, notifications, rule_index
 
 log = logging.getLogger(__name__)
 MAX_PATHWAY_STEPS = 50
@@ -34,10 +36,6 @@ def _block_names(course_keys):
     return names
 
 
-def score_result_description_id(badge_class):
-    return f"{public_urls.badge_class_url(badge_class)}#score"
-
-
 def _ob3_results(badge_class, outcome):
     """Scores as OB 3.0 Results, pointing at the achievement's 'Percent' result description."""
     results = []
@@ -48,7 +46,7 @@ def _ob3_results(badge_class, outcome):
             percent = 100 * item["value"]
         else:
             continue
-        results.append({"type": ["Result"], "resultDescription": score_result_description_id(badge_class),
+        results.append({"type": ["Result"], "resultDescription": public_urls.score_result_description_url(badge_class),
                         "value": f"{percent:.0f}", "status": "Completed"})
     return results
 
@@ -100,9 +98,7 @@ def deliver_announcements(award):
     try:
         if not _claim(award, timezone.now()):
             return False
-        _backpacks("queue_auto_pushes", award, database_errors_raise=True)
-        events.badge_awarded(award, database_errors_raise=True)
-        notifications.notify_awarded(award)
+        send_follow_ups(award)
         Award.objects.filter(pk=award.pk).update(announced_at=timezone.now())
         return True
     except DatabaseError as exc:
@@ -114,6 +110,21 @@ def deliver_announcements(award):
         except DatabaseError:
             pass  # the claim lapses after ANNOUNCE_LEASE
         raise
+
+
+def send_follow_ups(award, *, notify=True, push=True):
+    """
+    The follow-ups of a new award, the same for single and bulk awards: backpack pushes,
+    the BADGE_AWARDED event, the learner's email. Database errors are raised: the caller
+    (``deliver_announcements``, a bulk run) leaves the award unannounced for a retry.
+    ``notify``/``push``: a bulk run emails only when asked, and pushes only when a
+    pushing provider is enabled (asked once per run).
+    """
+    if push:
+        _backpacks("queue_auto_pushes", award, database_errors_raise=True)
+    events.badge_awarded(award, database_errors_raise=True)
+    if notify:
+        notifications.notify_awarded(award)
 
 
 def sweep_announcements(limit=1000):
@@ -148,7 +159,7 @@ def evaluate_learner(user_id, course_key, trigger, rule_ids=None):
     unsent = Award.objects.filter(user_id=user.id, announced_at__isnull=True, revoked=False)
     for award in unsent.select_related("badge_class__issuer"):
         announce(award)
-    held = issuing.held_badge_uuids(user)
+    held = Award.objects.held_badge_uuids(user)
     pending = list(_load_rules(rule_ids))
     names = _block_names({leaf["course"] for rule in pending for leaf in rules.leaves(rule.condition)
                           if leaf["kind"] == "score"})
@@ -206,7 +217,7 @@ def _load_rules(rule_ids):
 
 def certificate_revoked(user_id, course_key, trigger):
     """Revoke the badges whose rules required a certificate in this course, if the operator wants that."""
-    if not getattr(settings, "OPENEDX_BADGES_REVOKE_WITH_CERTIFICATE", True):
+    if not conf.get("OPENEDX_BADGES_REVOKE_WITH_CERTIFICATE"):
         return []
     user = compat.get_user(user_id)
     if user is None:
@@ -219,7 +230,7 @@ def certificate_revoked(user_id, course_key, trigger):
         needs_certificate = any(leaf["kind"] == "certificate" and leaf.get("course") == course_key
                                 for leaf in rules.leaves(rule.condition))
         award = issuing.current_award(rule.badge_class, user)
-        if needs_certificate and issuing.award_state(award) == "earned":
+        if needs_certificate and award is not None and award.state() == "earned":
             revoked.append(revoke(award, "The course certificate this badge required was revoked."))
     return revoked
 
@@ -238,7 +249,6 @@ def _backpacks(action, award, database_errors_raise=False):
     ``database_errors_raise``: the caller (deliver_announcements) retries those.
     """
     try:
-        from .backpacks import services  # pylint: disable=import-outside-toplevel
 
         getattr(services, action)(award)
     except DatabaseError:
@@ -253,11 +263,12 @@ def progress(badge_class, user):
     """The learner's progress towards a badge, computed here (the block shows it)."""
     rule = BadgeRule.objects.filter(badge_class=badge_class, enabled=True).first()
     award = issuing.current_award(badge_class, user) if user is not None else None
-    state = issuing.award_state(award)
+    state = award.state() if award else "none"
     if rule is None:
         return {"state": state, "award": award, "items": [], "met": False}
     names = _block_names(rules.referenced_courses(rule.condition))
-    outcome = rules.evaluate(rule.condition, rules.Context(user, block_names=names))
+    ctx = rules.Context(user, held_badges=lambda: Award.objects.held_badge_uuids(user), block_names=names)
+    outcome = rules.evaluate(rule.condition, ctx)
     return {"state": state, "award": award, "items": outcome.progress, "met": outcome.met}
 
 

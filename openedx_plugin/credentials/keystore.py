@@ -16,11 +16,10 @@ from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import transaction
-from django.utils import timezone
 
-from .engine import keys as engine_keys
-from .models import SigningKey
+from .. import conf
+from ..engine import keys as engine_keys
+from ..models import SigningKey
 
 
 class KeyStoreError(Exception):
@@ -28,9 +27,9 @@ class KeyStoreError(Exception):
 
 
 def _fernet():
-    configured = list(getattr(settings, "OPENEDX_BADGES_KEY_ENCRYPTION_KEYS", []) or [])
+    configured = list(conf.get("OPENEDX_BADGES_KEY_ENCRYPTION_KEYS") or [])
     if not configured:
-        if getattr(settings, "OPENEDX_BADGES_REQUIRE_ENCRYPTION_KEYS", False):
+        if conf.get("OPENEDX_BADGES_REQUIRE_ENCRYPTION_KEYS"):
             raise ImproperlyConfigured("Set OPENEDX_BADGES_KEY_ENCRYPTION_KEYS to encrypt signing keys.")
         derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
                        info=b"openedx-badges signing keys").derive(settings.SECRET_KEY.encode())
@@ -82,7 +81,7 @@ def load_private_key(signing_key):
     token = bytes(signing_key.private_key_encrypted)
     # the configured encryption keys are part of the key: a process told to use other ones
     # must fail to decrypt exactly as it would without the cache
-    configured = tuple(getattr(settings, "OPENEDX_BADGES_KEY_ENCRYPTION_KEYS", []) or [])
+    configured = tuple(conf.get("OPENEDX_BADGES_KEY_ENCRYPTION_KEYS") or [])
     cache_key = (signing_key.pk, hashlib.sha256(token).digest(), configured, settings.SECRET_KEY)
     key = _LOADED.get(cache_key) if signing_key.pk is not None else None
     if key is not None:
@@ -109,19 +108,3 @@ def active_key(issuer, kind):
     """The key that signs new documents; one is created on first use."""
     key = issuer.keys.filter(kind=kind, active=True).order_by("-created", "-id").first()
     return key or create_key(issuer, kind)
-
-
-@transaction.atomic
-def rotate(issuer, kind):
-    """Retire the active key of ``kind`` and make a new one; the old one stays published."""
-    if kind == SigningKey.ED25519 and issuer.identity == "did:key":
-        raise KeyStoreError("A did:key issuer cannot rotate its key: its identity is the key.")
-    issuer.keys.filter(kind=kind, active=True).update(active=False, retired=timezone.now())
-    key = create_key(issuer, kind)
-    from . import caching, issuing  # pylint: disable=import-outside-toplevel
-
-    issuing.forget_signing_contexts()
-    transaction.on_commit(issuing.forget_signing_contexts)
-    caching.invalidate_issuer(issuer)
-    transaction.on_commit(lambda: caching.invalidate_issuer(issuer))
-    return key

@@ -8,13 +8,13 @@ cursor held across the writes). For each batch it
 1. finds the learners' existing awards of the badge in one query, and skips those who
    hold it (earned, unexpired, not revoked); an expired or revoked award is followed by
    a new one with the next sequence, as a staff award is;
-2. in one transaction: reserves the batch's status-list slots with one locked update
-   (``StatusList.next_index += n``, spilling into a new list when one fills), builds and
-   signs every award in memory (``issuing._sign_documents`` with a ``SigningContext``
-   made once per run: the fast 3.0 signer and the RS256 JWS of the signed 2.0
-   assertion), and writes them with one ``bulk_create``;
-3. after commit, emits BADGE_AWARDED per award and, if asked (``notify``), emails the
-   learner; automatic backpack pushes are queued when a pushing provider is enabled.
+2. in one transaction: reserves the batch's revocation and suspension slots with one
+   locked update per list (``issuing.allocate_status_slots``), builds and signs every
+   award in memory through the single award's path (``issuing.build_award`` with a
+   ``SigningContext`` made once per run), and writes them with one ``bulk_create``;
+3. after commit, sends each award's follow-ups through the single award's outbox
+   (``awarding.send_follow_ups``): BADGE_AWARDED, the email if asked (``notify``), and
+   automatic backpack pushes when a pushing provider is enabled.
 
 Exactly once: the unique constraint (badge class, user, sequence) still decides. If a
 batch's insert hits it (an award made concurrently for one of its learners), the batch
@@ -23,17 +23,18 @@ is rolled back as a whole, slots included, and each of its learners goes through
 """
 
 import logging
-import secrets
+import time
 from dataclasses import dataclass, field
-from datetime import timedelta
 
-from django.conf import settings
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from . import events, issuing, notifications
-from .models import Award, StatusList
+from .. import conf
+from ..backpacks import services
+from ..credentials import issuing
+from ..models import Award
+from . import awarding
 
 log = logging.getLogger(__name__)
 DEFAULT_BATCH_SIZE = 500
@@ -50,7 +51,8 @@ class BulkResult:
 
 
 def batch_size_setting():
-    return int(getattr(settings, "OPENEDX_BADGES_BULK_BATCH_SIZE", DEFAULT_BATCH_SIZE))
+    """Learners per batch: bounds memory and the length of each transaction."""
+    return int(conf.get("OPENEDX_BADGES_BULK_BATCH_SIZE"))
 
 
 def iter_batches(queryset, batch_size):
@@ -74,23 +76,6 @@ def iter_batches(queryset, batch_size):
         last = batch[-1].pk
         if len(batch) < batch_size:
             return
-
-
-def allocate_slots(issuer, count):
-    """Reserve ``count`` status-list slots of the issuer, one locked update per list touched."""
-    size = getattr(settings, "OPENEDX_BADGES_STATUS_LIST_SIZE", 131072)
-    slots = []
-    while len(slots) < count:
-        status_list = (StatusList.objects.select_for_update()
-                       .filter(issuer=issuer, purpose="revocation", next_index__lt=size).order_by("id").first())
-        if status_list is None:
-            status_list = StatusList.objects.create(issuer=issuer, size=size, bits=bytes(size // 8))
-            status_list = StatusList.objects.select_for_update().get(pk=status_list.pk)
-        start = status_list.next_index
-        take = min(count - len(slots), status_list.size - start)
-        StatusList.objects.filter(pk=status_list.pk).update(next_index=start + take)
-        slots.extend((status_list, index) for index in range(start, start + take))
-    return slots
 
 
 def _existing(badge_class, user_ids, now):
@@ -117,8 +102,6 @@ def award_many(badge_class, users, *, provenance, batch_size=None, notify=False,
     "already holds it" or "refused". ``notify`` emails each new holder (off by default:
     a bulk award of thousands should not send thousands of emails unless asked).
     """
-    import time  # pylint: disable=import-outside-toplevel
-
     batch_size = batch_size or batch_size_setting()
     result = BulkResult()
     signing = issuing.SigningContext(badge_class)  # keys decrypted once per run
@@ -169,21 +152,17 @@ def award_many(badge_class, users, *, provenance, batch_size=None, notify=False,
 
 
 def _create_batch(badge_class, issuer, todo, *, now, provenance, evidence, signing, result):
-    import time  # pylint: disable=import-outside-toplevel
-
     t0 = time.perf_counter()
-    slots = allocate_slots(issuer, len(todo))
+    revocations = issuing.allocate_status_slots(issuer, len(todo))
+    suspensions = issuing.allocate_status_slots(issuer, len(todo), issuing.SUSPENSION)
     t1 = time.perf_counter()
-    valid_until = now + timedelta(days=badge_class.validity_days) if badge_class.validity_days else None
-    awards = []
-    for (user, sequence), (status_list, index) in zip(todo, slots, strict=True):
-        award = Award(badge_class=badge_class, user=user, sequence=sequence, recipient_identity="",
-                      recipient_salt=secrets.token_hex(16), issued_on=now, valid_until=valid_until,
-                      evidence=evidence, result=[], provenance=provenance,
-                      status_list=status_list, status_index=index,
-                      announce_claimed_at=now)  # this run sends the follow-ups (_announce)
-        issuing._sign_documents(award, user.email, signing)  # pylint: disable=protected-access
-        awards.append(award)
+    awards = [
+        issuing.build_award(badge_class, user, sequence, issued_on=now, evidence=evidence, result=[],
+                            provenance=provenance, revocation_slot=revocation, suspension_slot=suspension,
+                            signing=signing,
+                            announce_claimed_at=now)  # this run sends the follow-ups (_announce)
+        for (user, sequence), revocation, suspension in zip(todo, revocations, suspensions, strict=True)
+    ]
     t2 = time.perf_counter()
     Award.objects.bulk_create(awards)
     result.seconds["slots"] += t1 - t0
@@ -203,9 +182,8 @@ def _report(on_result, user, status, award):
 
 def _pushing_providers():
     try:
-        from .backpacks import services  # pylint: disable=import-outside-toplevel
 
-        return bool(getattr(settings, "OPENEDX_BADGES_AUTO_PUSH", True)) and bool(list(services.enabled_providers()))
+        return bool(conf.get("OPENEDX_BADGES_AUTO_PUSH")) and bool(list(services.enabled_providers()))
     except Exception:  # pylint: disable=broad-except
         log.exception("Could not list the backpack providers; bulk awards will not be pushed automatically.")
         return False
@@ -221,16 +199,9 @@ def _announce(awards, notify, pushes):
         for made in awards:
             award = made
             try:
-                events.badge_awarded(award, database_errors_raise=True)
-                if notify:
-                    notifications.notify_awarded(award)
-                if pushes:
-                    from . import awarding  # pylint: disable=import-outside-toplevel
-
-                    if award.pk is None:  # backends without RETURNING on bulk_create
-                        award = Award.objects.get(uuid=award.uuid)
-                    awarding._backpacks("queue_auto_pushes", award,  # pylint: disable=protected-access
-                                        database_errors_raise=True)
+                if pushes and award.pk is None:  # backends without RETURNING on bulk_create
+                    award = Award.objects.get(uuid=award.uuid)
+                awarding.send_follow_ups(award, notify=notify, push=pushes)
             except DatabaseError as exc:
                 # left unannounced: the sweeper sends these follow-ups (awarding.sweep_announcements)
                 log.warning("Bulk award follow-ups stopped at award %s (%s); the sweeper will send the rest.",

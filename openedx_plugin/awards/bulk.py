@@ -9,13 +9,14 @@ import csv
 import io
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from . import awarding, bulk_issue, issuing
+from .. import conf
+from ..credentials import issuing
+from . import awarding, bulk_issue
 
 MAX_ROWS = 100_000
 
@@ -61,7 +62,8 @@ def _find_users(identifiers):
 
 
 def stream_threshold():
-    return int(getattr(settings, "OPENEDX_BADGES_BULK_STREAM_THRESHOLD", 200))
+    """From this many learners a staff award goes through the batched path (fewer: one by one, same result)."""
+    return int(conf.get("OPENEDX_BADGES_BULK_STREAM_THRESHOLD"))
 
 
 def bulk_award(badge_class, identifiers, *, staff_user, reason, dry_run=True):
@@ -70,7 +72,8 @@ def bulk_award(badge_class, identifiers, *, staff_user, reason, dry_run=True):
         return _bulk_award_streaming(badge_class, identifiers, staff_user=staff_user, reason=reason)
     report = []
     for line, value, user in _matched(identifiers, _find_users(identifiers), report):
-        state = issuing.award_state(issuing.current_award(badge_class, user))
+        current = issuing.current_award(badge_class, user)
+        state = current.state() if current else "none"
         if state == "earned":
             report.append(BulkRow(line, value, "already holds it", user.username))
             continue

@@ -3,34 +3,18 @@
 import logging
 
 from django.db import DatabaseError
-from openedx_events.learning.data import BadgeData, BadgeTemplateData, UserData, UserPersonalData
 from openedx_events.learning.signals import BADGE_AWARDED, BADGE_REVOKED
 
-from . import public_urls
+from ..credentials import public_urls
 
 log = logging.getLogger(__name__)
-ORIGIN = "openedx_badges"
-
-
-def _badge_data(award):
-    user = award.user
-    badge_class = award.badge_class
-    return BadgeData(
-        uuid=str(award.uuid),
-        user=UserData(id=user.id, is_active=user.is_active,
-                      pii=UserPersonalData(username=user.username, email=user.email,
-                                           name=user.get_full_name() or user.username)),
-        template=BadgeTemplateData(uuid=str(badge_class.uuid), origin=ORIGIN, name=badge_class.name,
-                                   description=badge_class.description,
-                                   image_url=public_urls.badge_image_url(badge_class)),
-    )
 
 
 def _send(signal, award, database_errors_raise=False):
     try:
         if award.user is None:
             return
-        signal.send_event(badge=_badge_data(award))
+        signal.send_event(badge=award.as_badge_data(public_urls.badge_image_url(award.badge_class)))
     except DatabaseError:
         if database_errors_raise:
             raise  # reading the award failed, nothing was sent: the caller sends it again
@@ -40,8 +24,10 @@ def _send(signal, award, database_errors_raise=False):
 
 
 def badge_awarded(award, database_errors_raise=False):
+    """Tell the platform a badge was awarded (BADGE_AWARDED); a bus failure never undoes the award."""
     _send(BADGE_AWARDED, award, database_errors_raise)
 
 
 def badge_revoked(award):
+    """Tell the platform a badge was revoked (BADGE_REVOKED), so subscribers withdraw it too."""
     _send(BADGE_REVOKED, award)

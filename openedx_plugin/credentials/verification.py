@@ -6,8 +6,8 @@ status list), so it resolves through the same builders the public views serve,
 without an HTTP round trip to itself.
 """
 
+from ..engine import verify
 from . import issuing, public_urls
-from .engine import verify
 
 
 def verify_award(award, now=None):

@@ -27,6 +27,9 @@ import uuid as uuidlib
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
+from django.utils import timezone
+
+from ..models import StatusList
 
 PREFIX = "openedx_badges:pub:"
 
@@ -130,7 +133,6 @@ def verification(award, compute):
     if timeout <= 0:
         return compute()
     if award.valid_until is not None:  # the answer changes at expiry: never cache across it
-        from django.utils import timezone  # pylint: disable=import-outside-toplevel
 
         timeout = max(0, min(timeout, int((award.valid_until - timezone.now()).total_seconds())))
         if timeout == 0:
@@ -160,7 +162,6 @@ def invalidate_award(award):
     """Revocation or reinstatement: the award's documents, its status list, the revocation list."""
     spaces = [f"award:{award.uuid}"]
     if award.status_list_id:
-        from .models import StatusList  # pylint: disable=import-outside-toplevel
 
         list_uuid = StatusList.objects.filter(pk=award.status_list_id).values_list("uuid", flat=True).first()
         if list_uuid:
