@@ -603,3 +603,7 @@ class WalletChallenge(models.Model):
 
     def __str__(self):
         return f"wallet challenge for award {self.award_id}"
+
+
+# Issue 21 (persistence): compromised keys and DID-bound credentials live in their own module.
+from .persistence.models import BoundCredential, KeyCompromise  # noqa: E402,F401  pylint: disable=wrong-import-position
