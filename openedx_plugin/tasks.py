@@ -191,3 +191,7 @@ def sweep(limit=1000, inline=False, queryset=None):
         pending.delete()
         done += 1
     return done
+
+
+# Issue 21: the scheduled refresh of the static verification bundle, registered with the app's tasks.
+from .persistence.tasks import export_bundle  # noqa: E402,F401  pylint: disable=wrong-import-position,unused-import

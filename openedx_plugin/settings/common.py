@@ -121,3 +121,7 @@ def plugin_settings(settings):
     schedule.setdefault("openedx_badges.sweep_pending", {"task": "openedx_badges.sweep_pending", "schedule": 300.0})
     # Pushes left pending while the broker was down are queued again.
     schedule.setdefault("openedx_badges.requeue_pushes", {"task": "openedx_badges.requeue_pushes", "schedule": 600.0})
+    # Issue 21: the static verification bundle's refresh, when OPENEDX_BADGES_BUNDLE_DIR is set.
+    from ..persistence.schedule import add_beat_entry  # pylint: disable=import-outside-toplevel
+
+    add_beat_entry(settings)
