@@ -446,4 +446,6 @@ def dcc_exchange(exchange_id, presentation):
     attempt.attempts += 1
     attempt.status, attempt.last_error = PushAttempt.SENT, ""
     attempt.save(update_fields=["status", "last_error", "attempts", "updated"])
-    return award.ob3_credential
+    from ..persistence import binding  # issue 21 hook: the wallet proved its DID, it gets the bound credential
+
+    return binding.bind(award, holder).credential

@@ -28,6 +28,7 @@ from django.db.models import F
 
 from .. import awarding, caching, issuing, keystore, public_urls
 from ..models import Award, SigningKey, StatusList
+from . import binding
 from .models import KeyCompromise
 
 log = logging.getLogger(__name__)
@@ -152,6 +153,7 @@ def _replace(award, key):
         return new  # the learner already holds a newer award of this badge, signed by another key
     if suspended:
         issuing.suspend_award(new, hold_reason or "Held.")
+    binding.bind_again(award, new)  # the learner's wallets keep a credential naming their DID
     awarding.announce(new)  # the outbox: email, event, automatic pushes
     transaction.on_commit(lambda: _push_again(award, new))
     return new

@@ -28,6 +28,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from .. import api, issuing, public_urls
 from ..models import Award, BadgeClass
+from ..persistence import binding
 from .public import recipient_name
 
 STATUSES = ("earned", "expired", "revoked", "suspended")
@@ -267,6 +268,7 @@ def wallet_detail(request, award_uuid):
             badge=award.badge_class.name)),
         "embed": embed_snippet(award),
         "backpacks": backpack_connections(request.user, award),
+        "bound_dids": binding.dids_of(award),  # issue 21 hook: the DIDs this badge is bound to
     }, status=status)
 
 
