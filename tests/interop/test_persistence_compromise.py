@@ -22,7 +22,7 @@ from openedx_plugin.models import (
     SigningKey,
     StatusList,
 )
-from openedx_plugin.persistence import compromise
+from openedx_plugin.persistence import binding, compromise
 
 from . import nodeverifier
 
@@ -85,6 +85,8 @@ def test_compromised_key_revokes_and_reissues_for_both_verifiers(site, tmp_path,
     nodeverifier.ensure_node_modules()
     queued = []
     monkeypatch.setattr(services, "_send", queued.append)  # the push task is queued, not run against a host
+    wallet_did = "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"
+    binding.bind(site["leaked"], wallet_did)  # the learner's wallet had proved its DID
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         report = compromise.mark_compromised(site["key"], "Backup leaked", by="ops")
@@ -101,6 +103,10 @@ def test_compromised_key_revokes_and_reissues_for_both_verifiers(site, tmp_path,
     assert (new_leaked.status_list_id, new_leaked.status_index) != (leaked.status_list_id, leaked.status_index)
     assert new_leaked.provenance["replaces"] == str(leaked.uuid)
     assert new_held.suspended  # a hold carries over to the replacement
+    assert binding.dids_of(new_leaked) == [wallet_did]  # and so does a DID binding, signed by the new key
+    bound = new_leaked.bound_credentials.get().credential
+    assert bound["proof"]["verificationMethod"].endswith("#ed-3")
+    assert bound["credentialStatus"] == new_leaked.ob3_credential["credentialStatus"]
     new_key = site["issuer"].keys.get(kind=SigningKey.ED25519, active=True)
     assert new_key.key_id == "ed-3"
     assert new_leaked.ob3_credential["proof"]["verificationMethod"].endswith("#ed-3")
