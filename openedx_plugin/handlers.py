@@ -190,9 +190,11 @@ def on_user_retired(sender=None, user=None, **kwargs):  # pylint: disable=unused
         return
     from .backpacks import services as backpacks  # pylint: disable=import-outside-toplevel
     from .models import PendingEvaluation  # pylint: disable=import-outside-toplevel
+    from .persistence import binding  # pylint: disable=import-outside-toplevel
 
     with transaction.atomic():
         backpacks.retire_user(user)  # their backpack connections and tokens go
+        binding.forget_user(user)  # issue 21 hook: the DIDs their badges were bound to go
         count = Award.objects.filter(user=user).update(user=None)
         PendingEvaluation.objects.filter(user_id=user.id).delete()
     log.info("Unlinked %d badge awards from a retired user.", count)

@@ -82,3 +82,11 @@ def bind_again(old, new):
     """A re-issued award (key compromise) is bound to the DIDs its predecessor was bound to."""
     for did in dids_of(old):
         bind(new, did, proof="reissued")
+
+
+def forget_user(user):
+    """
+    Learner retirement: drop the record of which DIDs their badges were bound to. The
+    wallet keeps what it received (and it keeps verifying); we keep no link to the DID.
+    """
+    BoundCredential.objects.filter(award__user=user).delete()

@@ -97,3 +97,11 @@ def test_a_revoked_award_is_not_bound(award):
 def test_only_dids_are_bound(award):
     with pytest.raises(binding.BindingError):
         binding.bind(award, "mailto:someone@example.com")
+
+
+def test_retirement_forgets_the_bound_dids(award, learner):
+    from openedx_plugin import handlers
+
+    binding.bind(award, "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK")
+    handlers.on_user_retired(user=learner)
+    assert binding.dids_of(award) == []
