@@ -191,7 +191,7 @@ def test_block_handlers(world, role):
 
 # The plugin's admin models: the changelist and, where rows exist, a change page.
 ADMIN_MODELS = ("issuer", "badgeclass", "award", "pendingevaluation", "statuslist", "backpackprovider",
-                "backpackconnection", "pushattempt")
+                "backpackconnection", "pushattempt", "signingkey")  # signingkey: issue 21 (mark compromised)
 
 
 def _admin_urls(world):
@@ -200,7 +200,8 @@ def _admin_urls(world):
     objects = {"issuer": world["issuer"], "badgeclass": world["badge"], "award": world["award"],
                "statuslist": world["status_list"], "backpackprovider": world["ob3"],
                "backpackconnection": world["connection"], "pushattempt": world["attempt"],
-               "pendingevaluation": PendingEvaluation.objects.first()}
+               "pendingevaluation": PendingEvaluation.objects.first(),
+               "signingkey": world["issuer"].keys.first()}
     urls = []
     for model in ADMIN_MODELS:
         urls.append(f"/admin/openedx_badges/{model}/")
