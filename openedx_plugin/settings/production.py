@@ -20,3 +20,7 @@ def plugin_settings(settings):
         if isinstance(value, dict):
             setattr(settings, name, {**default, **value})
     settings.OPENEDX_BADGES_REQUIRE_ENCRYPTION_KEYS = True
+    # Issue 21: OPENEDX_BADGES_BUNDLE_DIR from YAML is in place only now (common ran before the YAML).
+    from ..persistence.schedule import add_beat_entry  # pylint: disable=import-outside-toplevel
+
+    add_beat_entry(settings)

@@ -13,6 +13,7 @@ from django.urls import reverse
 from openedx_plugin import issuing, keystore, public_urls
 from openedx_plugin.models import Award, KeyCompromise, SigningKey
 from openedx_plugin.persistence import compromise, schedule, tasks
+from openedx_plugin.settings import production
 
 pytestmark = pytest.mark.django_db
 
@@ -42,6 +43,10 @@ def test_the_refresh_is_scheduled_only_where_a_folder_is_set(settings, award, tm
     configured = SimpleNamespace(CELERYBEAT_SCHEDULE={}, OPENEDX_BADGES_BUNDLE_DIR="/srv/bundle")
     schedule.add_beat_entry(configured)
     assert configured.CELERYBEAT_SCHEDULE[tasks.TASK]["task"] == tasks.TASK
+    # from YAML, the folder is known only when the production plugin settings run
+    from_yaml = SimpleNamespace(CELERYBEAT_SCHEDULE={}, OPENEDX_BADGES_BUNDLE_DIR="/srv/bundle")
+    production.plugin_settings(from_yaml)
+    assert tasks.TASK in from_yaml.CELERYBEAT_SCHEDULE
     settings.OPENEDX_BADGES_BUNDLE_DIR = str(tmp_path)
     assert tasks.export_bundle.apply().get() > 0
     assert (tmp_path / "README.md").is_file()
