@@ -269,6 +269,7 @@ def wallet_detail(request, award_uuid):
         "embed": embed_snippet(award),
         "backpacks": backpack_connections(request.user, award),
         "bound_dids": binding.dids_of(award),  # issue 21 hook: the DIDs this badge is bound to
+        "bind_did_url": reverse("openedx_badges:wallet-bind-did", kwargs={"award_uuid": award.uuid}),
     }, status=status)
 
 

@@ -92,6 +92,7 @@ def matrix(w):
         # the wallet: the list and course tab show each user their own; the detail is the owner's only
         "openedx_badges:wallet": ("get", "/badges/wallet/", None, learner_view(other=OK)),
         "openedx_badges:wallet-detail": ("get", f"/badges/wallet/{a}/", None, learner_view()),
+        "openedx_badges:wallet-bind-did": ("get", f"/badges/wallet/{a}/did/", None, learner_view()),  # issue 21
         "openedx_badges:course-badges": ("get", f"/badges/course/{badge.course_key}/", None,
                                          learner_view(other=OK)),
         # the REST API
