@@ -36,6 +36,7 @@ from .models import (
     SigningKey,
     StatusList,
 )
+from .persistence import admin as persistence_admin  # issue 21: keys' admin (compromise), bundle export
 
 ISSUE_PERMISSION = "openedx_badges.issue_award"
 REVOKE_PERMISSION = "openedx_badges.revoke_award"
@@ -100,7 +101,7 @@ class IssuerAdmin(ImageUploadMixin, admin.ModelAdmin):
     search_fields = ("name", "org", "email")
     readonly_fields = ("uuid", "did", "did_document_link", "created", "modified")
     inlines = [SigningKeyInline]
-    actions = ["rotate_keys"]
+    actions = ["rotate_keys", persistence_admin.export_bundle]  # issue 21 hook: the bundle export
 
     @admin.display(description=_("DID"))
     def did(self, obj):

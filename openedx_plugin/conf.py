@@ -162,6 +162,22 @@ DEFAULTS = {
     # .. setting_description: Hosts, besides the backpack's own, whose OAuth authorization and
     #    token endpoints an Open Badges 3.0 host may name in its service description.
     "OPENEDX_BADGES_OB3_AUTHORIZATION_HOSTS": (),
+    # --- The static verification bundle (docs/persistence.md) ---
+    # .. setting_name: OPENEDX_BADGES_BUNDLE_DIR
+    # .. setting_default: ""
+    # .. setting_description: Folder the static verification bundle is written to (the admin's
+    #    export action and the scheduled refresh); empty: no bundle, and no refresh is scheduled.
+    "OPENEDX_BADGES_BUNDLE_DIR": "",
+    # .. setting_name: OPENEDX_BADGES_BUNDLE_ORIGIN
+    # .. setting_default: ""
+    # .. setting_description: Origin (scheme://host[:port]) whose documents the bundle holds;
+    #    empty: every origin the issuers name.
+    "OPENEDX_BADGES_BUNDLE_ORIGIN": "",
+    # .. setting_name: OPENEDX_BADGES_BUNDLE_REFRESH_SECONDS
+    # .. setting_default: 3600
+    # .. setting_description: Seconds between two refreshes of the bundle under celery beat, so
+    #    revocations keep reaching the static copy.
+    "OPENEDX_BADGES_BUNDLE_REFRESH_SECONDS": 3600,
     # --- Bulk awards, caching and rate limits (docs/performance.md) ---
     # .. setting_name: OPENEDX_BADGES_BULK_BATCH_SIZE
     # .. setting_default: 500

@@ -24,6 +24,7 @@ from . import compat, tasks
 from .awards import rule_index
 from .backpacks import services as backpacks
 from .models import Award, PendingEvaluation
+from .persistence import binding
 
 log = logging.getLogger(__name__)
 
@@ -190,6 +191,7 @@ def on_user_retired(sender=None, user=None, **kwargs):  # pylint: disable=unused
 
     with transaction.atomic():
         backpacks.retire_user(user)  # their backpack connections and tokens go
+        binding.forget_user(user)  # issue 21 hook: the DIDs their badges were bound to go
         count = Award.objects.filter(user=user).update(user=None)
         PendingEvaluation.objects.filter(user_id=user.id).delete()
     log.info("Unlinked %d badge awards from a retired user.", count)

@@ -18,6 +18,9 @@ from .awards import awarding
 from .backpacks import tasks as _backpack_tasks  # noqa: F401,E402  pylint: disable=unused-import,wrong-import-position
 from .models import PendingEvaluation
 
+# ... and the static verification bundle's scheduled refresh (issue 21).
+from .persistence import tasks as _bundle_tasks  # noqa: F401  pylint: disable=unused-import
+
 log = logging.getLogger(__name__)
 
 # A broker that does not answer must not hold up the LMS request that raised the event.
@@ -189,3 +192,4 @@ def sweep(limit=1000, inline=False, queryset=None):
         pending.delete()
         done += 1
     return done
+

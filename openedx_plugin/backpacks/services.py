@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from .. import conf
 from ..credentials import issuing, keystore
 from ..models import BackpackConnection, BackpackProvider, PushAttempt, WalletChallenge
+from ..persistence.binding import bind as bind_to_did
 from . import http, throttle
 from .didauth import PresentationError, verify_presentation
 from .providers import ProviderError, for_provider
@@ -466,4 +467,5 @@ def dcc_exchange(exchange_id, presentation):
     attempt.attempts += 1
     attempt.status, attempt.last_error = PushAttempt.SENT, ""
     attempt.save(update_fields=["status", "last_error", "attempts", "updated"])
-    return award.ob3_credential
+    # The wallet proved its DID: it gets the credential bound to it (issue 21).
+    return bind_to_did(award, holder).credential

@@ -84,7 +84,8 @@ def did_document(issuer):
     did = public_urls.issuer_did(issuer)
     if issuer.identity == "did:key":
         return dids.did_key_document(did)
-    ed_keys = list(issuer.keys.filter(kind=SigningKey.ED25519).order_by("created", "id"))
+    ed_keys = list(issuer.keys.filter(kind=SigningKey.ED25519, compromise__isnull=True)  # issue 21 hook
+                   .order_by("created", "id"))
     return dids.did_web_document(
         did,
         keys=[(key.key_id, keys.public_from_multibase(key.public_key)) for key in ed_keys],
@@ -94,7 +95,7 @@ def did_document(issuer):
 
 def issuer_ob2(issuer):
     """The issuer as an OB 2.0 Profile: what hosted assertions and badge classes point at."""
-    rsa_keys = issuer.keys.filter(kind=SigningKey.RSA).order_by("created", "id")
+    rsa_keys = issuer.keys.filter(kind=SigningKey.RSA, compromise__isnull=True).order_by("created", "id")
     return ob2.build_issuer(
         public_urls.issuer_url(issuer), issuer.name, issuer.url, issuer.email,
         description=issuer.description or None,

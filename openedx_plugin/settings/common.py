@@ -32,3 +32,28 @@ def plugin_settings(settings):
     schedule.setdefault("openedx_badges.sweep_pending", {"task": "openedx_badges.sweep_pending", "schedule": 300.0})
     # Pushes left pending while the broker was down are queued again.
     schedule.setdefault("openedx_badges.requeue_pushes", {"task": "openedx_badges.requeue_pushes", "schedule": 600.0})
+    # Issue 21: the static verification bundle's refresh, when OPENEDX_BADGES_BUNDLE_DIR is set.
+    add_bundle_refresh(settings)
+
+
+# --- the static verification bundle's refresh (issue 21) ------------------------------------------
+# Only when OPENEDX_BADGES_BUNDLE_DIR names a folder: a site that keeps no static copy runs
+# nothing. Called again by production.py, where YAML values are already settings.
+
+BUNDLE_TASK = "openedx_badges.export_bundle"
+
+
+def _host_value(settings, name):
+    """The host's value of ``name`` while settings load (django.conf is not ready), else conf's default."""
+    return getattr(settings, name, conf.DEFAULTS[name])
+
+
+def add_bundle_refresh(settings):
+    """Schedule the bundle's refresh in the schedule the LMS's beat reads (``CELERYBEAT_SCHEDULE``)."""
+    if not _host_value(settings, "OPENEDX_BADGES_BUNDLE_DIR"):
+        return
+    schedule = getattr(settings, "CELERYBEAT_SCHEDULE", None)
+    if schedule is None:
+        schedule = settings.CELERYBEAT_SCHEDULE = {}
+    seconds = float(_host_value(settings, "OPENEDX_BADGES_BUNDLE_REFRESH_SECONDS"))
+    schedule.setdefault(BUNDLE_TASK, {"task": BUNDLE_TASK, "schedule": seconds})

@@ -20,3 +20,5 @@ def plugin_settings(settings):
         if isinstance(value, dict):
             setattr(settings, name, {**default, **value})
     settings.OPENEDX_BADGES_REQUIRE_ENCRYPTION_KEYS = True
+    # Issue 21: OPENEDX_BADGES_BUNDLE_DIR from YAML is in place only now (common ran before the YAML).
+    common.add_bundle_refresh(settings)

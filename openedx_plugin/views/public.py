@@ -99,7 +99,8 @@ def issuer_image(request, issuer_uuid):
 @require_safe
 def key(request, issuer_uuid, key_id):
     def build():
-        signing_key = get_object_or_404(SigningKey, issuer__uuid=issuer_uuid, key_id=key_id, kind=SigningKey.RSA)
+        signing_key = get_object_or_404(SigningKey, issuer__uuid=issuer_uuid, key_id=key_id, kind=SigningKey.RSA,
+                                        compromise__isnull=True)
         return issuing.key_ob2(signing_key.issuer, signing_key), 200
 
     return _cached_json(request, f"key:{issuer_uuid}:{key_id}", [f"issuer:{issuer_uuid}"], build, LD_JSON)

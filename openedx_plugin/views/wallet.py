@@ -28,6 +28,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from .. import api
 from ..credentials import public_urls
 from ..models import AWARD_STATES, Award, BadgeClass
+from ..persistence import binding
 from .public import recipient_name
 
 STATUSES = AWARD_STATES
@@ -256,6 +257,8 @@ def wallet_detail(request, award_uuid):
             badge=award.badge_class.name)),
         "embed": embed_snippet(award),
         "backpacks": backpack_connections(request.user, award),
+        "bound_dids": binding.dids_of(award),  # issue 21 hook: the DIDs this badge is bound to
+        "bind_did_url": reverse("openedx_badges:wallet-bind-did", kwargs={"award_uuid": award.uuid}),
     }, status=status)
 
 

@@ -11,8 +11,10 @@ layers, lowest first (a module may import its own layer and the ones below):
     rules             the rule language (its kinds, their checks, words and editor forms)
     models            the tables, and what an award knows of itself (state, event data)
     credentials       the documents of an award: build, sign, status lists, keys, URLs, verify
+                      (with the DID-Auth check and the DID-bound credential)
     backpacks         pushing credentials to backpacks and wallets (providers, the push task)
     awards            the pipeline (evaluate, award, revoke), bulk awards, the follow-ups
+    persistence       the static verification bundle, key compromise and its re-issue
     tasks, handlers,  what the platform and celery call, and the Python API for the XBlock
     api, checks
     web               urls, views, rest_api, admin, the backpacks' pages, commands, apps
@@ -34,12 +36,15 @@ LAYERS = [
     ("compat", "settings", "ratelimit"),
     ("rules",),
     ("models",),
-    ("credentials",),
+    # The DID-Auth check is pure (engine only); a credential bound to a proven DID is one
+    # more document of an award, so both sit with the credentials.
+    ("credentials", "backpacks.didauth", "persistence.binding"),
     ("backpacks",),
     ("awards",),
+    ("persistence",),
     ("tasks", "handlers", "api", "checks"),
     ("urls", "views", "rest_api", "admin", "course_tab", "management", "apps", "backpacks.views",
-     "backpacks.urls", "migrations", "__init__"),
+     "backpacks.urls", "persistence.views", "persistence.admin", "migrations", "__init__"),
 ]
 
 

@@ -42,7 +42,8 @@ def test_wallet_receives_the_signed_credential(link, award, client):
     params = wallet.read_link(link["deep_link"])
     response = post(client, params["vc_request_url"], wallet.presentation(params["challenge"], "lms.example.com"))
     assert response.status_code == 200, response.content
-    assert response.json() == award.ob3_credential
+    # issue 21: the wallet proved its DID, so it gets the credential bound to it
+    assert response.json() == award.bound_credentials.get(did=wallet.did).credential
     assert response.json()["proof"]["cryptosuite"] == "eddsa-rdfc-2022"
     row = WalletChallenge.objects.get()
     assert row.used_at is not None and row.holder == wallet.did

@@ -90,7 +90,7 @@ def test_wallet_2020_presentation_completes_the_exchange(link, award, client):
     wallet = Lcw2020Wallet()
     response = post(client, link["vc_request_url"], wallet.presentation(link["challenge"]))
     assert response.status_code == 200, response.content
-    assert response.json() == award.ob3_credential
+    assert response.json() == award.bound_credentials.get(did=wallet.did).credential  # issue 21: bound to its DID
     assert WalletChallenge.objects.get().holder == wallet.did
     replay = post(client, link["vc_request_url"], wallet.presentation(link["challenge"]))
     assert replay.status_code == 400 and "already used" in replay.json()["error"]

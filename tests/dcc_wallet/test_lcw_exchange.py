@@ -66,7 +66,7 @@ def test_real_wallet_libraries_complete_the_exchange(client, learner, dcc_provid
                                               "https://w3id.org/security/suites/ed25519-2020/v1"]
     assert out["status"] == 200, out["body"]
     award.refresh_from_db()
-    assert out["body"] == award.ob3_credential
+    assert out["body"] == award.bound_credentials.get(did=out["did"]).credential  # issue 21: bound to its DID
     row = WalletChallenge.objects.get()
     assert row.used_at is not None and row.holder == out["did"]
     assert PushAttempt.objects.get(award=award).status == PushAttempt.SENT

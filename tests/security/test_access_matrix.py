@@ -92,6 +92,7 @@ def matrix(w):
         # the wallet: the list and course tab show each user their own; the detail is the owner's only
         "openedx_badges:wallet": ("get", "/badges/wallet/", None, learner_view(other=OK)),
         "openedx_badges:wallet-detail": ("get", f"/badges/wallet/{a}/", None, learner_view()),
+        "openedx_badges:wallet-bind-did": ("get", f"/badges/wallet/{a}/did/", None, learner_view()),  # issue 21
         "openedx_badges:course-badges": ("get", f"/badges/course/{badge.course_key}/", None,
                                          learner_view(other=OK)),
         # the REST API
@@ -191,7 +192,7 @@ def test_block_handlers(world, role):
 
 # The plugin's admin models: the changelist and, where rows exist, a change page.
 ADMIN_MODELS = ("issuer", "badgeclass", "award", "pendingevaluation", "statuslist", "backpackprovider",
-                "backpackconnection", "pushattempt")
+                "backpackconnection", "pushattempt", "signingkey")  # signingkey: issue 21 (mark compromised)
 
 
 def _admin_urls(world):
@@ -200,7 +201,8 @@ def _admin_urls(world):
     objects = {"issuer": world["issuer"], "badgeclass": world["badge"], "award": world["award"],
                "statuslist": world["status_list"], "backpackprovider": world["ob3"],
                "backpackconnection": world["connection"], "pushattempt": world["attempt"],
-               "pendingevaluation": PendingEvaluation.objects.first()}
+               "pendingevaluation": PendingEvaluation.objects.first(),
+               "signingkey": world["issuer"].keys.first()}
     urls = []
     for model in ADMIN_MODELS:
         urls.append(f"/admin/openedx_badges/{model}/")
