@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from . import compat, events, issuing, notifications, public_urls, rule_index, rules
 from .models import Award, BadgeRule, PendingEvaluation
+from .visibility import tracking
 
 log = logging.getLogger(__name__)
 MAX_PATHWAY_STEPS = 50
@@ -275,7 +276,9 @@ def manual_award(badge_class, user, *, staff_user, reason, evidence=None):
 
 def suspend(award, reason):
     """A reversible hold (its own status list); the learner's rules do not award it again meanwhile."""
-    return issuing.suspend_award(award, reason)  # openedx-events has no "suspended" signal to send
+    held = issuing.suspend_award(award, reason)  # openedx-events has no "suspended" signal to send
+    transaction.on_commit(lambda: tracking.suspended(held))
+    return held
 
 
 def reinstate(award, *, staff_user, reason="Reinstated."):
@@ -286,7 +289,9 @@ def reinstate(award, *, staff_user, reason="Reinstated."):
     keeps the old one's evidence and says where it came from. Returns ``(award, created)``.
     """
     if not award.revoked:
-        return issuing.reinstate_award(award), False
+        lifted = issuing.reinstate_award(award)
+        transaction.on_commit(lambda: tracking.reinstated(lifted))
+        return lifted, False
     if award.user is None:
         raise issuing.NotReversible("The learner's account was retired: there is no one to award it to.")
     return manual_award(award.badge_class, award.user, staff_user=staff_user, evidence=award.evidence,

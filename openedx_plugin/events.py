@@ -7,6 +7,7 @@ from openedx_events.learning.data import BadgeData, BadgeTemplateData, UserData,
 from openedx_events.learning.signals import BADGE_AWARDED, BADGE_REVOKED
 
 from . import public_urls
+from .visibility import event_bus, tracking
 
 log = logging.getLogger(__name__)
 ORIGIN = "openedx_badges"
@@ -30,7 +31,8 @@ def _send(signal, award, database_errors_raise=False):
     try:
         if award.user is None:
             return
-        signal.send_event(badge=_badge_data(award))
+        with event_bus.delivery(signal, award):  # a failure on the bus is recorded and retried
+            signal.send_event(badge=_badge_data(award))
     except DatabaseError:
         if database_errors_raise:
             raise  # reading the award failed, nothing was sent: the caller sends it again
@@ -41,7 +43,9 @@ def _send(signal, award, database_errors_raise=False):
 
 def badge_awarded(award, database_errors_raise=False):
     _send(BADGE_AWARDED, award, database_errors_raise)
+    tracking.awarded(award)
 
 
 def badge_revoked(award):
     _send(BADGE_REVOKED, award)
+    tracking.revoked(award)

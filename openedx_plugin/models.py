@@ -15,6 +15,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .visibility.indexes import OVERVIEW_AWARD_INDEXES, OVERVIEW_PUSH_INDEXES
+
 IDENTITY_DID_WEB = "did:web"
 IDENTITY_DID_KEY = "did:key"
 
@@ -337,7 +339,8 @@ class Award(models.Model):
             models.UniqueConstraint(fields=["suspension_list", "suspension_index"],
                                     name="openedx_badges_suspension_slot"),
         ]
-        indexes = [models.Index(fields=["user", "-issued_on"], name="openedx_badges_user_recent")]
+        indexes = [models.Index(fields=["user", "-issued_on"], name="openedx_badges_user_recent"),
+                   *OVERVIEW_AWARD_INDEXES]  # the operator's overview (visibility/overview.py)
         permissions = [
             ("issue_award", "Can award badges by hand or in bulk"),
             ("revoke_award", "Can revoke, reinstate and re-issue badges"),
@@ -566,7 +569,8 @@ class PushAttempt(models.Model):
 
     class Meta:
         app_label = "openedx_badges"
-        indexes = [models.Index(fields=["status", "updated"], name="openedx_badges_push_state")]
+        indexes = [models.Index(fields=["status", "updated"], name="openedx_badges_push_state"),
+                   *OVERVIEW_PUSH_INDEXES]
 
     def __str__(self):
         return f"{self.operation} {self.award_id} to {self.provider_id}: {self.status}"
@@ -603,3 +607,6 @@ class WalletChallenge(models.Model):
 
     def __str__(self):
         return f"wallet challenge for award {self.award_id}"
+
+
+from .visibility.models import AwardOverview, BusEventOutbox  # noqa: E402,F401  pylint: disable=wrong-import-position

@@ -140,8 +140,10 @@ def sweep_pending(limit=1000):
     """Queue the evaluations stored while the broker was down (celery beat runs this), and
     send the follow-ups of awards whose run was interrupted."""
     from . import awarding  # pylint: disable=import-outside-toplevel
+    from .visibility import event_bus  # pylint: disable=import-outside-toplevel
 
-    return {"queued": sweep(limit), "announced": awarding.sweep_announcements(limit)}
+    return {"queued": sweep(limit), "announced": awarding.sweep_announcements(limit),
+            "bus_events": event_bus.retry_failed(limit)}
 
 
 def sweep(limit=1000, inline=False, queryset=None):

@@ -6,6 +6,8 @@ Tutor config, which writes it): the platform loads YAML keys as Django settings,
 a default here only fills in what is not set yet.
 """
 
+from ..visibility.settings import visibility_settings
+
 # Dict settings whose keys the operator may give only in part (production.py merges).
 DICT_DEFAULTS = {
     "OPENEDX_BADGES_RATE_LIMITS": {"verify": "120/m", "push": "10/m"},
@@ -108,6 +110,7 @@ def plugin_settings(settings):
     for name, value in defaults.items():
         if not hasattr(settings, name):
             setattr(settings, name, value)
+    visibility_settings(settings)  # the event bus entries and the tracking switch (visibility/settings.py)
     # The sweeper re-queues evaluations stored while the broker was down, for hosts that
     # run celery beat; ``manage.py badges_sweep`` does the same from cron or a Tutor job.
     # The LMS and Studio configure celery with config_from_object('django.conf:settings')

@@ -10,6 +10,7 @@ completed here with the defaults the operator left out (e.g. only ``verify`` giv
 ``OPENEDX_BADGES_RATE_LIMITS`` keeps the default ``push`` limit).
 """
 
+from ..visibility.settings import visibility_settings
 from . import common
 
 
@@ -20,3 +21,4 @@ def plugin_settings(settings):
         if isinstance(value, dict):
             setattr(settings, name, {**default, **value})
     settings.OPENEDX_BADGES_REQUIRE_ENCRYPTION_KEYS = True
+    visibility_settings(settings)  # the YAML may have switched the event bus on

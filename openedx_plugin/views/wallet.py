@@ -28,6 +28,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from .. import api, issuing, public_urls
 from ..models import Award, BadgeClass
+from ..visibility import tracking
 from .public import recipient_name
 
 STATUSES = ("earned", "expired", "revoked", "suspended")
@@ -224,6 +225,7 @@ def wallet(request):
                            status=filters.get("status"), skill=filters.get("skill"))
     page = Paginator(awards, WALLET_PAGE_SIZE).get_page(request.GET.get("page"))
     now = timezone.now()
+    tracking.wallet_viewed(request.user.id, page.paginator.count)
     return render(request, "openedx_badges/wallet.html", {
         "nav": "wallet",
         "form": form,
@@ -243,6 +245,7 @@ def wallet_detail(request, award_uuid):
     form = SharingForm(request.POST if request.method == "POST" else None, instance=award)
     if request.method == "POST" and form.is_valid():
         Award.objects.filter(pk=award.pk).update(**{name: form.cleaned_data[name] for name in form.Meta.fields})
+        tracking.visibility_changed(award, form.cleaned_data["public"], form.cleaned_data["show_name"])
         return HttpResponseRedirect(reverse("openedx_badges:wallet-detail", kwargs={"award_uuid": award.uuid})
                                     + "?saved=1")
     links = api.award_links(award)
