@@ -11,7 +11,7 @@ numbers as a table beside it: no script, nothing loaded from elsewhere.
 
 from datetime import UTC, datetime
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -38,11 +38,13 @@ def month_starts(now, months=MONTHS):
 
 
 def _per_month(queryset, field, bounds):
-    """One COUNT per month as conditional aggregates over an index range on ``field``."""
-    aggregates = {f"m{i}": Count("pk", filter=Q(**{f"{field}__gte": bounds[i], f"{field}__lt": bounds[i + 1]}))
-                  for i in range(len(bounds) - 1)}
-    counts = queryset.filter(**{f"{field}__gte": bounds[0], f"{field}__lt": bounds[-1]}).aggregate(**aggregates)
-    return [(bounds[i].strftime("%Y-%m"), counts[f"m{i}"] or 0) for i in range(len(bounds) - 1)]
+    """
+    One COUNT per month, each a range read of the index on ``field`` alone: cheaper on a
+    million rows than one pass that works out every row's month (TruncMonth or CASE).
+    """
+    return [(bounds[i].strftime("%Y-%m"),
+             queryset.filter(**{f"{field}__gte": bounds[i], f"{field}__lt": bounds[i + 1]}).count())
+            for i in range(len(bounds) - 1)]
 
 
 def awards_per_month(bounds):
@@ -54,10 +56,16 @@ def revocations_per_month(bounds):
 
 
 def awards_per_badge():
-    """``[(badge_class_id, awards, revoked)]``, every badge class with awards."""
-    rows = (Award.objects.order_by().values("badge_class_id")
-            .annotate(n=Count("pk"), revoked=Count("pk", filter=Q(revoked=True))))
-    return [(row["badge_class_id"], row["n"], row["revoked"]) for row in rows]
+    """
+    ``[(badge_class_id, awards, revoked)]``, every badge class with awards: one GROUP BY
+    over the (badge_class, revoked) index, read in its order without a temporary table.
+    """
+    counts = {}
+    rows = Award.objects.order_by().values_list("badge_class_id", "revoked").annotate(n=Count("pk"))
+    for badge_class_id, revoked, n in rows:
+        total, gone = counts.get(badge_class_id, (0, 0))
+        counts[badge_class_id] = (total + n, gone + (n if revoked else 0))
+    return [(pk, total, gone) for pk, (total, gone) in counts.items()]
 
 
 def by_badge_and_course(per_badge, top=TOP_BADGES):
