@@ -609,4 +609,4 @@ class WalletChallenge(models.Model):
         return f"wallet challenge for award {self.award_id}"
 
 
-from .visibility.models import AwardOverview, BusEventOutbox  # noqa: E402,F401  pylint: disable=wrong-import-position
+from .visibility.models import AwardOverview, AwardTally, BusEventOutbox  # noqa: E402,F401  pylint: disable=wrong-import-position

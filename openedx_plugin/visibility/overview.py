@@ -9,15 +9,16 @@ charts are drawn here as inline SVG, each with a title, a description and the sa
 numbers as a table beside it: no script, nothing loaded from elsewhere.
 """
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-from django.db.models import Count
+from django.db import transaction
+from django.db.models import Count, Max, Min
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from ..models import Award, BackpackProvider, BadgeClass, PendingEvaluation, PushAttempt
-from .models import BusEventOutbox
+from .models import AwardTally, BusEventOutbox
 
 MONTHS = 12
 TOP_BADGES = 15
@@ -57,15 +58,51 @@ def revocations_per_month(bounds):
 
 def awards_per_badge():
     """
-    ``[(badge_class_id, awards, revoked)]``, every badge class with awards: one GROUP BY
-    over the (badge_class, revoked) index, read in its order without a temporary table.
+    ``[(badge_class_id, awards, revoked)]``, every badge class with awards: the tallies,
+    plus the awards after their mark (a primary-key range: the newest few), plus the
+    revocations from the (revoked, revoked_at, badge_class) index.
     """
-    counts = {}
-    rows = Award.objects.order_by().values_list("badge_class_id", "revoked").annotate(n=Count("pk"))
-    for badge_class_id, revoked, n in rows:
-        total, gone = counts.get(badge_class_id, (0, 0))
-        counts[badge_class_id] = (total + n, gone + (n if revoked else 0))
-    return [(pk, total, gone) for pk, (total, gone) in counts.items()]
+    tallies = list(AwardTally.objects.values_list("badge_class_id", "awarded", "up_to_id"))
+    mark = min((up_to for _, _, up_to in tallies), default=0)
+    counts = {pk: n for pk, n, up_to in tallies if up_to == mark}
+    recent = (Award.objects.filter(id__gt=mark).order_by().values_list("badge_class_id")
+              .annotate(n=Count("pk")))
+    for pk, n in recent:
+        counts[pk] = counts.get(pk, 0) + n
+    revoked = dict(Award.objects.filter(revoked=True).order_by().values_list("badge_class_id")
+                   .annotate(n=Count("pk")))
+    return [(pk, n, revoked.get(pk, 0)) for pk, n in counts.items() if n]
+
+
+TALLY_LAG = timedelta(minutes=5)
+
+
+def refresh_tallies(chunk=50_000, lag=TALLY_LAG, rebuild=False):
+    """
+    Count the awards made since the tallies' mark, ``chunk`` ids per query, up to the
+    awards older than ``lag`` (a transaction still open may yet commit a lower id).
+    ``rebuild`` starts again from zero (after awards were deleted in the admin).
+    Returns the new mark.
+    """
+    mark = 0 if rebuild else (AwardTally.objects.aggregate(m=Min("up_to_id"))["m"] or 0)
+    recent = Award.objects.filter(created__gte=timezone.now() - lag).aggregate(m=Min("id"))["m"]
+    target = (recent - 1) if recent is not None else (Award.objects.aggregate(m=Max("id"))["m"] or 0)
+    counts = {} if rebuild else dict(AwardTally.objects.filter(up_to_id=mark).values_list("badge_class_id",
+                                                                                          "awarded"))
+    low = mark
+    while low < target:
+        high = min(low + chunk, target)
+        for pk, n in (Award.objects.filter(id__gt=low, id__lte=high).order_by().values_list("badge_class_id")
+                      .annotate(n=Count("pk"))):
+            counts[pk] = counts.get(pk, 0) + n
+        low = high
+    if target <= mark and not rebuild:
+        return mark
+    with transaction.atomic():
+        AwardTally.objects.all().delete()
+        AwardTally.objects.bulk_create([AwardTally(badge_class_id=pk, awarded=n, up_to_id=max(target, 0))
+                                        for pk, n in counts.items()])
+    return target
 
 
 def by_badge_and_course(per_badge, top=TOP_BADGES):

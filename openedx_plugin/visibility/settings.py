@@ -55,3 +55,9 @@ def visibility_settings(settings):
             merged.setdefault(topic, conf)["enabled"] = enabled
         config[event_type] = merged
     settings.EVENT_BUS_PRODUCER_CONFIG = config
+    # The overview's award tallies move on every ten minutes (visibility/overview.py).
+    schedule = getattr(settings, "CELERYBEAT_SCHEDULE", None)
+    if schedule is None:
+        schedule = settings.CELERYBEAT_SCHEDULE = {}
+    schedule.setdefault("openedx_badges.refresh_overview", {"task": "openedx_badges.refresh_overview",
+                                                           "schedule": 600.0})

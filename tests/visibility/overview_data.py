@@ -1,12 +1,11 @@
 """Awards over months, revocations, pushes and pending evaluations, for the overview's tests."""
 
-from datetime import datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime, timedelta
 
 from openedx_plugin import issuing
 from openedx_plugin.models import Award, BackpackProvider, BadgeClass, PendingEvaluation, PushAttempt
 
-NOW = datetime(2026, 12, 5, 12, 0, tzinfo=dt_timezone.utc)
+NOW = datetime(2026, 12, 5, 12, 0, tzinfo=UTC)
 
 
 def build(issuer, django_user_model, per_badge=(6, 3, 1)):
@@ -21,7 +20,7 @@ def build(issuer, django_user_model, per_badge=(6, 3, 1)):
     users = [django_user_model.objects.create_user(f"learner{i}", f"learner{i}@example.com", "pw")
              for i in range(max(per_badge))]
     awards = []
-    for badge, count in zip(badges, per_badge):
+    for badge, count in zip(badges, per_badge, strict=True):
         for i in range(count):
             award, _ = issuing.award_badge(badge, users[i])
             Award.objects.filter(pk=award.pk).update(created=NOW - timedelta(days=31 * (i % 4)))

@@ -92,3 +92,39 @@ def test_only_staff_who_may_view_awards(client, django_user_model):
     learner = django_user_model.objects.create_user("someone", "s@example.com", "pw")
     client.force_login(learner)
     assert client.get(URL).status_code == 302  # to the admin login
+
+
+def test_tallies_count_up_to_their_mark_and_the_rest_is_counted_live(badges, learner):
+    from datetime import timedelta  # pylint: disable=import-outside-toplevel
+
+    from openedx_plugin import issuing  # pylint: disable=import-outside-toplevel
+    from openedx_plugin.models import Award, AwardTally  # pylint: disable=import-outside-toplevel
+
+    Award.objects.update(created=overview.timezone.now() - timedelta(hours=1))  # all settled
+    before = overview.collect(now=NOW)["badges"]
+    mark = overview.refresh_tallies(chunk=3, lag=timedelta(0))  # chunks of 3 ids: several queries
+    assert mark == Award.objects.order_by("-id").first().id
+    assert {t.badge_class.name: t.awarded for t in AwardTally.objects.select_related("badge_class")} == \
+        {"Python basics": 6, "Data wrangling": 3, "Data pathway": 1}
+    assert overview.collect(now=NOW)["badges"] == before
+    issuing.award_badge(badges[2], learner)  # after the mark: counted live
+    assert dict((name, n) for name, n, _ in overview.collect(now=NOW)["badges"])["Data pathway"] == 2
+    assert overview.refresh_tallies(lag=timedelta(0)) > mark
+    assert AwardTally.objects.get(badge_class=badges[2]).awarded == 2
+    Award.objects.filter(badge_class=badges[2], user=learner).delete()  # deleted in the admin
+    overview.refresh_tallies(lag=timedelta(0), rebuild=True)
+    assert AwardTally.objects.get(badge_class=badges[2]).awarded == 1
+
+
+def test_awards_newer_than_the_lag_wait_for_the_next_refresh(badges):
+    from datetime import timedelta  # pylint: disable=import-outside-toplevel
+
+    from openedx_plugin.models import Award  # pylint: disable=import-outside-toplevel
+
+    now = overview.timezone.now()
+    Award.objects.update(created=now - timedelta(hours=1))
+    newest = Award.objects.order_by("-id").first()
+    Award.objects.filter(pk=newest.pk).update(created=now)
+    mark = overview.refresh_tallies(lag=timedelta(minutes=5))
+    assert mark == newest.id - 1  # a transaction still open may commit a lower id: not counted yet
+    assert overview.collect(now=NOW)["total_awards"] == 10
