@@ -58,7 +58,7 @@ def emit(name, award=None, **fields):
 
 def awarded(award):
     source = (award.provenance or {}).get("source", "")
-    emit(AWARDED, award, issuing_component=source or "rule", sequence=award.sequence)
+    emit(AWARDED, award, issuing_component=source or None, sequence=award.sequence)
 
 
 def revoked(award):
