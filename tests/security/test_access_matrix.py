@@ -92,6 +92,8 @@ def matrix(w):
         # the wallet: the list and course tab show each user their own; the detail is the owner's only
         "openedx_badges:wallet": ("get", "/badges/wallet/", None, learner_view(other=OK)),
         "openedx_badges:wallet-detail": ("get", f"/badges/wallet/{a}/", None, learner_view()),
+        "openedx_badges:wallet-shared": ("post", f"/badges/wallet/{a}/shared", {"channel": "linkedin"},
+                                         learner_view(owner={204})),
         "openedx_badges:course-badges": ("get", f"/badges/course/{badge.course_key}/", None,
                                          learner_view(other=OK)),
         # the REST API
@@ -191,7 +193,7 @@ def test_block_handlers(world, role):
 
 # The plugin's admin models: the changelist and, where rows exist, a change page.
 ADMIN_MODELS = ("issuer", "badgeclass", "award", "pendingevaluation", "statuslist", "backpackprovider",
-                "backpackconnection", "pushattempt")
+                "backpackconnection", "pushattempt", "awardoverview", "buseventoutbox")
 
 
 def _admin_urls(world):
