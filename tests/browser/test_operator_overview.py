@@ -37,3 +37,37 @@ def test_operator_opens_the_overview_from_the_admin_index(new_page, screenshot, 
     page.reload()
     assert not errors
     screenshot(page, "operator-overview")
+
+
+def test_wallet_share_buttons_report_the_share(new_page, badge_class, django_user_model):
+    """The learner's click on "Copy link" and on LinkedIn reaches the tracking log (wallet.js)."""
+    import time  # pylint: disable=import-outside-toplevel
+
+    from lms_standin import tracking_log  # pylint: disable=import-outside-toplevel
+    from openedx_plugin import issuing  # pylint: disable=import-outside-toplevel
+    from tests.browser.conftest import sign_in  # pylint: disable=import-outside-toplevel
+
+    learner = django_user_model.objects.create_user("sharer", "sharer@example.com", "pw-sharer")
+    award, _ = issuing.award_badge(badge_class, learner)
+    tracking_log.EVENTS.clear()
+    page = new_page()
+    # Nothing leaves the machine: every request off the live server is answered here.
+
+    def stay_local(route):
+        if route.request.url.startswith(("http://127.0.0.1", "http://localhost")):
+            route.continue_()
+        else:
+            route.fulfill(status=200, content_type="text/html", body="<title>LinkedIn stand-in</title>")
+
+    page.context.route("**/*", stay_local)  # the context's pages, the LinkedIn tab included
+    sign_in(page, "sharer", "pw-sharer")
+    page.goto(f"/badges/wallet/{award.uuid}/")
+    page.get_by_role("button", name="Copy link").click()
+    with page.context.expect_page() as linkedin:  # the LinkedIn link opens a new tab
+        page.locator('[data-share-channel="linkedin"]').click()
+    linkedin.value.close()
+    deadline = time.monotonic() + 10
+    while len(tracking_log.named("edx.badge.assertion.shared")) < 2 and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+    channels = sorted(event["data"]["social_network"] for event in tracking_log.named("edx.badge.assertion.shared"))
+    assert channels == ["copy_link", "linkedin"]
