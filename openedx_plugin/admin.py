@@ -585,3 +585,6 @@ class PushAttemptAdmin(admin.ModelAdmin):
                 services.retry_push(attempt)
                 count += 1
         self.message_user(request, _("%(n)d pushes queued again.") % {"n": count}, messages.SUCCESS)
+
+
+from .visibility import admin as visibility_admin  # noqa: E402,F401  pylint: disable=wrong-import-position

@@ -469,3 +469,20 @@ def enrolled_tab_base():
     except ImportError:
         return _EnrolledTabStandIn
     return EnrolledTab
+
+
+def tracker_emit(name, data):
+    """
+    Write an event to the platform's tracking log (``eventtracking.tracker.emit``): the
+    LMS's processors add the request context (user, course, IP, agent) and its backends
+    send it on (tracking log, Segment, event-routing-backends). A host without
+    eventtracking gets nothing; a failing backend never fails the badge action.
+    """
+    try:
+        from eventtracking import tracker  # pylint: disable=import-outside-toplevel
+    except ImportError:
+        return
+    try:
+        tracker.emit(name, data)
+    except Exception:  # pylint: disable=broad-except  (analytics must not undo what it reports)
+        log.exception("Could not emit the tracking event %s", name)

@@ -162,6 +162,26 @@ DEFAULTS = {
     # .. setting_description: Hosts, besides the backpack's own, whose OAuth authorization and
     #    token endpoints an Open Badges 3.0 host may name in its service description.
     "OPENEDX_BADGES_OB3_AUTHORIZATION_HOSTS": (),
+    # --- The event bus and the tracking log (docs/tracking-events.md, operator guide) ---
+    # .. toggle_name: OPENEDX_BADGES_EVENT_BUS_ENABLED
+    # .. toggle_implementation: DjangoSetting
+    # .. toggle_default: False
+    # .. toggle_description: Produce BADGE_AWARDED and BADGE_REVOKED to the event bus
+    #   (EVENT_BUS_PRODUCER must name a producer, e.g. edx_event_bus_redis.create_producer).
+    # .. toggle_use_cases: opt_in
+    # .. toggle_creation_date: 2026-12-05
+    "OPENEDX_BADGES_EVENT_BUS_ENABLED": False,
+    # .. setting_name: OPENEDX_BADGES_EVENT_BUS_TOPIC
+    # .. setting_default: "learning-badges-lifecycle"
+    # .. setting_description: The event bus topic of the badge events (the credentials service's).
+    "OPENEDX_BADGES_EVENT_BUS_TOPIC": "learning-badges-lifecycle",
+    # .. toggle_name: OPENEDX_BADGES_TRACKING_ENABLED
+    # .. toggle_implementation: DjangoSetting
+    # .. toggle_default: True
+    # .. toggle_description: Emit the edx.badge.* tracking events (docs/tracking-events.md).
+    # .. toggle_use_cases: opt_out
+    # .. toggle_creation_date: 2026-12-05
+    "OPENEDX_BADGES_TRACKING_ENABLED": True,
     # --- The static verification bundle (docs/persistence.md) ---
     # .. setting_name: OPENEDX_BADGES_BUNDLE_DIR
     # .. setting_default: ""

@@ -18,8 +18,10 @@ from .awards import awarding
 from .backpacks import tasks as _backpack_tasks  # noqa: F401,E402  pylint: disable=unused-import,wrong-import-position
 from .models import PendingEvaluation
 
-# ... and the static verification bundle's scheduled refresh (issue 21).
+# ... and the static verification bundle's scheduled refresh (issue 21), the overview's tallies (issue 14).
 from .persistence import tasks as _bundle_tasks  # noqa: F401  pylint: disable=unused-import
+from .visibility import event_bus
+from .visibility import tasks as _overview_tasks  # noqa: F401  pylint: disable=unused-import
 
 log = logging.getLogger(__name__)
 
@@ -143,7 +145,8 @@ def sweep_pending(limit=1000):
     """Queue the evaluations stored while the broker was down (celery beat runs this), and
     send the follow-ups of awards whose run was interrupted."""
 
-    return {"queued": sweep(limit), "announced": awarding.sweep_announcements(limit)}
+    return {"queued": sweep(limit), "announced": awarding.sweep_announcements(limit),
+            "bus_events": event_bus.retry_failed(limit)}
 
 
 def sweep(limit=1000, inline=False, queryset=None):

@@ -4,6 +4,7 @@ from django.urls import include, path, re_path
 
 from .persistence import views as persistence_views
 from .views import public, wallet
+from .visibility import views as visibility_views
 
 app_name = "openedx_badges"
 
@@ -26,6 +27,7 @@ urlpatterns = [
     path("badges/wallet/", wallet.wallet, name="wallet"),
     path("badges/wallet/<uuid:award_uuid>/", wallet.wallet_detail, name="wallet-detail"),
     path("badges/wallet/<uuid:award_uuid>/did/", persistence_views.bind_did, name="wallet-bind-did"),  # issue 21
+    path("badges/wallet/<uuid:award_uuid>/shared", visibility_views.shared, name="wallet-shared"),
     path("badges/course/<str:course_key>/", wallet.course_badges, name="course-badges"),
     path("badges/api/v1/", include("openedx_plugin.rest_api.urls")),
     path("badges/backpacks/", include("openedx_plugin.backpacks.urls")),

@@ -32,6 +32,8 @@ INSTALLED_APPS = [
     "waffle",
     # The tracking log, as in the LMS: edx-completion emits an event on every completion.
     "eventtracking.django.apps.EventTrackingConfig",
+    # The event bus's producing handler, as in the LMS (EVENT_BUS_PRODUCER_CONFIG).
+    "openedx_events",
     "lms_standin.apps.StandInLmsConfig",
     # Plugin apps by their lms.djangoapp entry points, as the LMS finds them: the badge
     # plugin, and the platform's real completion app (edx-completion, BlockCompletion).

@@ -10,3 +10,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 add_plugins(__name__, PROJECT_TYPE, "common")
 add_plugins(__name__, PROJECT_TYPE, "test")
+
+# The tracking log, kept in memory for the tests (lms_standin/tracking_log.py).
+EVENT_TRACKING_BACKENDS = {"tracking_log": {"ENGINE": "lms_standin.tracking_log.CapturingBackend", "OPTIONS": {}}}

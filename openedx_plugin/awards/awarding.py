@@ -17,6 +17,7 @@ from .. import compat, conf, rules
 from ..backpacks import services
 from ..credentials import issuing, public_urls
 from ..models import Award, BadgeRule, PendingEvaluation
+from ..visibility import tracking
 from . import events, notifications, rule_index
 
 log = logging.getLogger(__name__)
@@ -286,7 +287,9 @@ def manual_award(badge_class, user, *, staff_user, reason, evidence=None):
 
 def suspend(award, reason):
     """A reversible hold (its own status list); the learner's rules do not award it again meanwhile."""
-    return issuing.suspend_award(award, reason)  # openedx-events has no "suspended" signal to send
+    held = issuing.suspend_award(award, reason)  # openedx-events has no "suspended" signal to send
+    transaction.on_commit(lambda: tracking.suspended(held))
+    return held
 
 
 def reinstate(award, *, staff_user, reason="Reinstated."):
@@ -297,7 +300,9 @@ def reinstate(award, *, staff_user, reason="Reinstated."):
     keeps the old one's evidence and says where it came from. Returns ``(award, created)``.
     """
     if not award.revoked:
-        return issuing.reinstate_award(award), False
+        lifted = issuing.reinstate_award(award)
+        transaction.on_commit(lambda: tracking.reinstated(lifted))
+        return lifted, False
     if award.user is None:
         raise issuing.NotReversible("The learner's account was retired: there is no one to award it to.")
     return manual_award(award.badge_class, award.user, staff_user=staff_user, evidence=award.evidence,

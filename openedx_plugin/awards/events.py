@@ -6,6 +6,7 @@ from django.db import DatabaseError
 from openedx_events.learning.signals import BADGE_AWARDED, BADGE_REVOKED
 
 from ..credentials import public_urls
+from ..visibility import event_bus, tracking
 
 log = logging.getLogger(__name__)
 
@@ -14,7 +15,8 @@ def _send(signal, award, database_errors_raise=False):
     try:
         if award.user is None:
             return
-        signal.send_event(badge=award.as_badge_data(public_urls.badge_image_url(award.badge_class)))
+        with event_bus.delivery(signal, award):  # a failure on the bus is recorded and retried
+            signal.send_event(badge=award.as_badge_data(public_urls.badge_image_url(award.badge_class)))
     except DatabaseError:
         if database_errors_raise:
             raise  # reading the award failed, nothing was sent: the caller sends it again
@@ -26,8 +28,10 @@ def _send(signal, award, database_errors_raise=False):
 def badge_awarded(award, database_errors_raise=False):
     """Tell the platform a badge was awarded (BADGE_AWARDED); a bus failure never undoes the award."""
     _send(BADGE_AWARDED, award, database_errors_raise)
+    tracking.awarded(award)
 
 
 def badge_revoked(award):
     """Tell the platform a badge was revoked (BADGE_REVOKED), so subscribers withdraw it too."""
     _send(BADGE_REVOKED, award)
+    tracking.revoked(award)

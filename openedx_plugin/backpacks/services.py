@@ -25,6 +25,7 @@ from .. import conf
 from ..credentials import issuing, keystore
 from ..models import BackpackConnection, BackpackProvider, PushAttempt, WalletChallenge
 from ..persistence.binding import bind as bind_to_did
+from ..visibility import tracking
 from . import http, throttle
 from .didauth import PresentationError, verify_presentation
 from .providers import ProviderError, for_provider
@@ -389,6 +390,8 @@ def _reason(exc, connection, provider):
 def _save(attempt, status, reason):
     attempt.status, attempt.last_error = status, reason
     attempt.save(update_fields=["status", "last_error", "attempts", "remote_id", "updated"])
+    if status != PushAttempt.PENDING:
+        tracking.push_finished(attempt)
     if status == PushAttempt.FAILED:
         log.info("Push attempt %s (%s to provider %s) failed: %s", attempt.pk, attempt.operation,
                  attempt.provider_id, reason)

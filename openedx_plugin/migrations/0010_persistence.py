@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('openedx_badges', '0008_security_round_two'),
+        ('openedx_badges', '0009_overview_and_event_bus'),
     ]
 
     operations = [

@@ -12,6 +12,7 @@ from rest_framework import serializers
 
 from ..credentials import public_urls
 from ..views import wallet
+from ..visibility import tracking
 
 WRITABLE_AWARD_FIELDS = ("public", "show_name")
 PUBLIC_HELP = _("Anyone with the link may see the verification page; when false only the learner can.")
@@ -144,4 +145,5 @@ class AwardSerializer(serializers.Serializer):  # pylint: disable=abstract-metho
             setattr(instance, name, value)
         if validated_data:  # never rewrite the signed documents
             instance.save(update_fields=list(validated_data))
+            tracking.visibility_changed(instance, instance.public, instance.show_name)
         return instance

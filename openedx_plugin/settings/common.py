@@ -8,6 +8,7 @@ a default here only fills in what is not set yet.
 """
 
 from .. import conf
+from ..visibility.settings import visibility_settings
 
 # Dict settings whose keys the operator may give only in part (production.py merges).
 DICT_DEFAULTS = {"OPENEDX_BADGES_RATE_LIMITS": conf.DEFAULTS["OPENEDX_BADGES_RATE_LIMITS"]}
@@ -19,6 +20,7 @@ def plugin_settings(settings):
     for name, value in defaults.items():
         if not hasattr(settings, name):
             setattr(settings, name, value)
+    visibility_settings(settings)  # the event bus entries and the tracking switch (visibility/settings.py)
     # The sweeper re-queues evaluations stored while the broker was down, for hosts that
     # run celery beat; ``manage.py badges_sweep`` does the same from cron or a Tutor job.
     # The LMS and Studio configure celery with config_from_object('django.conf:settings')
@@ -55,5 +57,5 @@ def add_bundle_refresh(settings):
     schedule = getattr(settings, "CELERYBEAT_SCHEDULE", None)
     if schedule is None:
         schedule = settings.CELERYBEAT_SCHEDULE = {}
-    seconds = float(_host_value(settings, "OPENEDX_BADGES_BUNDLE_REFRESH_SECONDS"))
+    seconds = _host_value(settings, "OPENEDX_BADGES_BUNDLE_REFRESH_SECONDS")  # a number, from YAML too
     schedule.setdefault(BUNDLE_TASK, {"task": BUNDLE_TASK, "schedule": seconds})

@@ -10,6 +10,7 @@ completed here with the defaults the operator left out (e.g. only ``verify`` giv
 ``OPENEDX_BADGES_RATE_LIMITS`` keeps the default ``push`` limit).
 """
 
+from ..visibility.settings import visibility_settings
 from . import common
 
 
@@ -22,3 +23,4 @@ def plugin_settings(settings):
     settings.OPENEDX_BADGES_REQUIRE_ENCRYPTION_KEYS = True
     # Issue 21: OPENEDX_BADGES_BUNDLE_DIR from YAML is in place only now (common ran before the YAML).
     common.add_bundle_refresh(settings)
+    visibility_settings(settings)  # the YAML may have switched the event bus on

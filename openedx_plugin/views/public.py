@@ -17,6 +17,7 @@ from django.views.decorators.http import require_safe
 from ..credentials import baked, caching, issuing, public_urls, verification
 from ..models import Award, BadgeClass, Issuer, SigningKey, StatusList
 from ..ratelimit import ratelimit
+from ..visibility import tracking
 
 VC_MEDIA_TYPE = "application/vc"
 LD_JSON = "application/ld+json"
@@ -173,6 +174,7 @@ def baked_image(request, award_uuid, version, fmt):
     mime, data = baked.bake(found, version, fmt)
     response = _image(data, mime)
     response["Content-Disposition"] = f'attachment; filename="{baked.filename(found, version, fmt)}"'
+    tracking.downloaded(found, version, fmt, request.user.id if request.user.is_authenticated else None)
     return response
 
 
@@ -211,6 +213,7 @@ def verify_page(request, award_uuid):
         },
     }
     response = render(request, "openedx_badges/verify.html", context)
+    tracking.viewed(found, request.user.id if request.user.is_authenticated else None)
     if not found.public:
         response["Cache-Control"] = "private, no-store"
         response["X-Robots-Tag"] = "noindex"

@@ -29,6 +29,7 @@ from .. import api
 from ..credentials import public_urls
 from ..models import AWARD_STATES, Award, BadgeClass
 from ..persistence import binding
+from ..visibility import tracking
 from .public import recipient_name
 
 STATUSES = AWARD_STATES
@@ -214,6 +215,7 @@ def wallet(request):
                            status=filters.get("status"), skill=filters.get("skill"))
     page = Paginator(awards, WALLET_PAGE_SIZE).get_page(request.GET.get("page"))
     now = timezone.now()
+    tracking.wallet_viewed(request.user.id, page.paginator.count)
     return render(request, "openedx_badges/wallet.html", {
         "nav": "wallet",
         "form": form,
@@ -233,6 +235,7 @@ def wallet_detail(request, award_uuid):
     form = SharingForm(request.POST if request.method == "POST" else None, instance=award)
     if request.method == "POST" and form.is_valid():
         Award.objects.filter(pk=award.pk).update(**{name: form.cleaned_data[name] for name in form.Meta.fields})
+        tracking.visibility_changed(award, form.cleaned_data["public"], form.cleaned_data["show_name"])
         return HttpResponseRedirect(reverse("openedx_badges:wallet-detail", kwargs={"award_uuid": award.uuid})
                                     + "?saved=1")
     links = api.award_links(award)

@@ -14,7 +14,8 @@ layers, lowest first (a module may import its own layer and the ones below):
                       (with the DID-Auth check and the DID-bound credential)
     backpacks         pushing credentials to backpacks and wallets (providers, the push task)
     awards            the pipeline (evaluate, award, revoke), bulk awards, the follow-ups
-    persistence       the static verification bundle, key compromise and its re-issue
+    persistence,      the static verification bundle, key compromise and its re-issue;
+    visibility        the operator's overview (the event bus with the awards, tracking with compat)
     tasks, handlers,  what the platform and celery call, and the Python API for the XBlock
     api, checks
     web               urls, views, rest_api, admin, the backpacks' pages, commands, apps
@@ -33,18 +34,19 @@ PLATFORM = {"lms", "cms", "common", "openedx", "xmodule", "completion", "edx_ace
 LAYERS = [
     ("engine",),
     ("conf",),
-    ("compat", "settings", "ratelimit"),
+    ("compat", "settings", "ratelimit", "visibility.settings", "visibility.indexes", "visibility.tracking"),
     ("rules",),
     ("models",),
     # The DID-Auth check is pure (engine only); a credential bound to a proven DID is one
     # more document of an award, so both sit with the credentials.
     ("credentials", "backpacks.didauth", "persistence.binding"),
     ("backpacks",),
-    ("awards",),
-    ("persistence",),
+    ("awards", "visibility.event_bus"),
+    ("persistence", "visibility"),
     ("tasks", "handlers", "api", "checks"),
     ("urls", "views", "rest_api", "admin", "course_tab", "management", "apps", "backpacks.views",
-     "backpacks.urls", "persistence.views", "persistence.admin", "migrations", "__init__"),
+     "backpacks.urls", "persistence.views", "persistence.admin", "visibility.views", "visibility.admin",
+     "migrations", "__init__"),
 ]
 
 

@@ -93,6 +93,8 @@ def matrix(w):
         "openedx_badges:wallet": ("get", "/badges/wallet/", None, learner_view(other=OK)),
         "openedx_badges:wallet-detail": ("get", f"/badges/wallet/{a}/", None, learner_view()),
         "openedx_badges:wallet-bind-did": ("get", f"/badges/wallet/{a}/did/", None, learner_view()),  # issue 21
+        "openedx_badges:wallet-shared": ("post", f"/badges/wallet/{a}/shared", {"channel": "linkedin"},
+                                         learner_view(owner={204})),
         "openedx_badges:course-badges": ("get", f"/badges/course/{badge.course_key}/", None,
                                          learner_view(other=OK)),
         # the REST API
@@ -192,7 +194,8 @@ def test_block_handlers(world, role):
 
 # The plugin's admin models: the changelist and, where rows exist, a change page.
 ADMIN_MODELS = ("issuer", "badgeclass", "award", "pendingevaluation", "statuslist", "backpackprovider",
-                "backpackconnection", "pushattempt", "signingkey")  # signingkey: issue 21 (mark compromised)
+                "backpackconnection", "pushattempt", "signingkey",  # signingkey: issue 21 (mark compromised)
+                "awardoverview", "buseventoutbox")
 
 
 def _admin_urls(world):

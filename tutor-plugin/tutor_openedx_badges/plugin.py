@@ -41,6 +41,11 @@ hooks.Filters.CONFIG_DEFAULTS.add_items(
         # Off: tasks go to the LMS default queue, which Tutor's lms-worker already consumes.
         ("OPENEDX_BADGES_RUN_WORKER", False),
         ("OPENEDX_BADGES_WORKER_CONCURRENCY", 2),
+        # Produce BADGE_AWARDED and BADGE_REVOKED to the event bus Tutor configures (edx-event-bus-redis).
+        ("OPENEDX_BADGES_EVENT_BUS", False),
+        ("OPENEDX_BADGES_EVENT_BUS_TOPIC", "learning-badges-lifecycle"),
+        # The edx.badge.* tracking-log events (docs/tracking-events.md).
+        ("OPENEDX_BADGES_TRACKING", True),
         (
             "OPENEDX_BADGES_CELERY_QUEUE",
             "{% if OPENEDX_BADGES_RUN_WORKER %}" + DEDICATED_QUEUE + "{% else %}" + LMS_DEFAULT_QUEUE + "{% endif %}",

@@ -35,7 +35,20 @@
     }
   }
 
+  // Tell the server a share happened (edx.badge.assertion.shared); what is shared stays in the browser.
+  function report(element) {
+    var target = document.getElementById("obw-share-report");
+    var token = document.querySelector("input[name=csrfmiddlewaretoken]");
+    if (!target || !token || !window.fetch) { return; }
+    var body = new URLSearchParams({channel: element.getAttribute("data-share-channel")});
+    window.fetch(target.getAttribute("data-url"), {method: "POST", body: body, keepalive: true,
+      credentials: "same-origin", headers: {"X-CSRFToken": token.value}}).catch(function () {});
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-share-channel]"), function (element) {
+      element.addEventListener("click", function () { report(element); });
+    });
     var buttons = document.querySelectorAll("[data-copy-target]");
     Array.prototype.forEach.call(buttons, function (button) {
       button.hidden = false;
