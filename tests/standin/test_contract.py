@@ -390,3 +390,18 @@ def test_k2_task_names_and_queue():
     names = {name for name in app.tasks if name.startswith("openedx_badges.")}
     assert {"openedx_badges.sweep_pending", "openedx_badges.requeue_pushes"} <= names
     assert settings.OPENEDX_BADGES_CELERY_QUEUE is None  # the host's default queue unless the operator names one
+
+
+def test_p13_tracker_emit():
+    import eventtracking.tracker  # pylint: disable=import-outside-toplevel
+
+    from lms_standin import tracking_log  # pylint: disable=import-outside-toplevel
+
+    parameters = list(inspect.signature(eventtracking.tracker.emit).parameters)
+    assert parameters == ["name", "data"]
+    tracking_log.EVENTS.clear()
+    compat.tracker_emit("edx.badge.contract.checked", {"badge_uuid": "x"})
+    [event] = tracking_log.named("edx.badge.contract.checked")
+    assert event["data"] == {"badge_uuid": "x"}
+    assert "timestamp" in event
+    tracking_log.EVENTS.clear()
