@@ -494,7 +494,8 @@ class BadgeXBlock(XBlock):
                             for b in blocks if b["block_type"] in ("problem", "vertical", "sequential", "chapter")],
             "units": [{"key": b["usage_key"], "name": b["display_name"]} for b in blocks
                       if b["block_type"] == "vertical"],
-            "modes": list(authoring.CERTIFICATE_MODES),
+            "modes": list(authoring.certificate_modes()),
+            "kinds": authoring.editor_kinds(_),
             "ruleForm": rule_form,
         }
         html = self._render("studio.html", {

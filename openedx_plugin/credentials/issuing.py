@@ -18,7 +18,7 @@ from django.utils import timezone
 from .. import compat, conf
 from ..engine import dataintegrity, dids, fastsign, images, keys, ob2, ob3, statuslist
 from ..models import Award, BadgeClass, Issuer, SigningKey, StatusList
-from ..rules import leaves
+from ..rules import gives_results
 from . import caching, keystore, public_urls
 
 log = logging.getLogger(__name__)
@@ -142,7 +142,7 @@ def achievement_ob3(badge_class):
 def _result_descriptions(badge_class):
     """A 'Percent' result description when the badge's rule scores the learner (results point at it)."""
     rule = getattr(badge_class, "rule", None)  # the reverse one-to-one raises AttributeError when absent
-    if rule is None or not any(leaf["kind"] in ("score", "course_passed") for leaf in leaves(rule.condition)):
+    if rule is None or not gives_results(rule.condition):
         return ()
     return [{"id": public_urls.score_result_description_url(badge_class), "type": ["ResultDescription"],
              "name": "Score", "resultType": "Percent", "valueMin": "0", "valueMax": "100"}]
