@@ -120,10 +120,16 @@ class Context:
         self._held = held_badges
         self.block_names = block_names or {}
 
-    def _get(self, key, fetch):
+    def read(self, key, fetch):
+        """
+        ``fetch()``'s answer, asked once per evaluation for ``key``: a kind that reads something
+        of its own (not a grade, score, completion or certificate) goes through here too.
+        """
         if key not in self._memo:
             self._memo[key] = fetch()
         return self._memo[key]
+
+    _get = read
 
     def course_grade(self, course):
         return self._get(("grade", course), lambda: compat.course_grade(self.user, course))
