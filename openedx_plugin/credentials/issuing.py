@@ -335,12 +335,15 @@ class SigningContext:
     _PROBE = uuid.UUID("00000000-0000-4000-8000-0000000b0b0b")
 
     def credential_url(self, award):
+        """The award's credential URL, reversed once per badge class (bulk awards build thousands)."""
         return self._credential.replace(str(self._PROBE), str(award.uuid))
 
     def assertion_url(self, award):
+        """The award's assertion URL, reversed once per badge class, as ``credential_url``."""
         return self._assertion.replace(str(self._PROBE), str(award.uuid))
 
     def status_list_url(self, status_list):
+        """A status list's URL, reversed once per list for the context's lifetime."""
         url = self._status_lists.get(status_list.pk)
         if url is None:
             url = self._status_lists[status_list.pk] = public_urls.status_list_url(status_list)

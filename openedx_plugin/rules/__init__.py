@@ -132,22 +132,28 @@ class Context:
     _get = read
 
     def course_grade(self, course):
+        """The learner's course grade (``compat.course_grade``), read once per evaluation."""
         return self._get(("grade", course), lambda: compat.course_grade(self.user, course))
 
     def block_score(self, course, block):
+        """The learner's points at or below a block (``compat.block_score``), read once per evaluation."""
         return self._get(("score", course, block), lambda: compat.block_score(self.user, course, block))
 
     def completion(self, course):
+        """The learner's share of the course completed (``compat.course_completion``), read once."""
         return self._get(("completion", course), lambda: compat.course_completion(self.user, course))
 
     def completed(self, course, blocks):
+        """Which of ``blocks`` the learner completed (``compat.completed_blocks``), read once."""
         return self._get(("completed", course, tuple(blocks)),
                          lambda: compat.completed_blocks(self.user, course, list(blocks)))
 
     def certificate(self, course):
+        """The learner's certificate of the course (``compat.certificate``), read once."""
         return self._get(("certificate", course), lambda: compat.certificate(self.user, course))
 
     def held_badges(self):
+        """The UUIDs of the badges the learner holds, asked of the caller only when a badge leaf needs them."""
         if callable(self._held):  # asked once, and only when a rule has a badge leaf
             self._held = set(self._held())
         return self._held or set()
