@@ -81,7 +81,7 @@ def referenced_courses(condition):
 
 def referenced_badges(condition):
     """Badge ids a pathway rule needs: a newly held badge re-evaluates the rules that name it."""
-    return sorted({uuid for leaf in leaves(condition) if leaf["kind"] == "badges" for uuid in leaf["badges"]})
+    return sorted({uuid for leaf in leaves(condition) for uuid in KINDS[leaf["kind"]].badges_named(leaf)})
 
 
 def interests(condition):

@@ -92,6 +92,10 @@ class RuleKind:
     def check(self, node):
         """The kind's own fields; ``validate`` has checked the course already."""
 
+    def badges_named(self, node):
+        """UUIDs of other badges the leaf needs: a newly held one re-evaluates the rule (pathways)."""
+        return ()
+
     def evaluate(self, node, ctx):
         """An ``Outcome`` for ``ctx.user``: met or not, progress, and evidence and results when met."""
         raise NotImplementedError

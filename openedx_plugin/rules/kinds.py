@@ -317,6 +317,9 @@ class Badges(RuleKind):
         if isinstance(at_least, bool) or not isinstance(at_least, int) or not 1 <= at_least <= len(badges):
             raise RuleError(_("'at_least' must be a whole number from 1 to the number of badges."))
 
+    def badges_named(self, node):
+        return list(node["badges"])
+
     def evaluate(self, node, ctx):
         held = ctx.held_badges()
         have = sum(1 for uuid in node["badges"] if uuid in held)
