@@ -28,10 +28,6 @@ from django.utils.translation import gettext_lazy
 from .. import compat
 from .base import KINDS, Outcome, Progress, RuleError, RuleKind, register  # noqa: F401  (the public names)
 
-# What a score condition counts, in the words shown to authors beside it (compat.block_score).
-SCORE_DEFINITION = gettext_lazy(
-    "A score adds up the points of every problem in the chosen problem, unit, subsection or section, "
-    "graded or not, weighted as the course weights them.")
 MAX_DEPTH = 8
 MAX_LEAVES = 100
 
@@ -185,3 +181,5 @@ def evaluate(condition, ctx):
 from . import kinds  # noqa: E402  pylint: disable=wrong-import-position
 
 CERTIFICATE_MODES = kinds.CERTIFICATE_MODES
+# What a score condition counts (compat.block_score), in the words the editor shows beside it.
+SCORE_DEFINITION = gettext_lazy(kinds.SCORE_DEFINITION)  # noqa: INT001  (the message is marked in kinds.py)

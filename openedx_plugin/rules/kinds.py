@@ -28,6 +28,11 @@ from .base import (
     strings,
 )
 
+# What a score condition counts, the same at every level (compat.block_score): the editor shows
+# it beside the assessment an author chooses; ``rules.SCORE_DEFINITION`` is its lazy translation.
+SCORE_DEFINITION = gettext_noop(
+    "A score adds up the points of every problem in the chosen problem, unit, subsection or section, "
+    "graded or not, weighted as the course weights them.")
 # Enrollment modes the LMS issues certificates for (audit learners get none).
 CERTIFICATE_MODES = ("honor", "verified", "professional", "no-id-professional", "masters", "credit")
 
@@ -176,7 +181,7 @@ class Score(RuleKind):
     label = gettext_noop("Reach a score on an assessment")
     fields = (
         {"name": "block", "type": "select", "options": "assessments", "label": gettext_noop("Assessment"),
-         "empty": gettext_noop("Choose an assessment")},
+         "empty": gettext_noop("Choose an assessment"), "help": SCORE_DEFINITION},
         {"name": "value", "type": "number", "min": 0, "label": gettext_noop("At least"), "row": True},
         {"name": "threshold", "type": "select", "label": gettext_noop("Counted in"),
          "options": [["points", gettext_noop("points")], ["percent", gettext_noop("percent")]]},

@@ -30,6 +30,8 @@ def test_the_block_shows_the_kinds_words_translated(configured, staff, block_for
         init = json.loads(re.search(r'class="xblock_json_init_args">(.*?)</script>', studio, re.S).group(1))
         score = next(kind for kind in init["kinds"] if kind["kind"] == "score")
         assert score["label"] == "Alcanzar una puntuación en una evaluación"
+        # What a score counts (rules.SCORE_DEFINITION) is shown beside the assessment, translated.
+        assert score["fields"][0]["help"].startswith("Una puntuación suma los puntos de todos los problemas")
         status, data = call(StandInStudioRuntime(staff).load_block(BLOCK_KEY), "save_badge", {
             "badge_uuid": configured["uuid"], "display_name": "Insignia", "fields": {"name": "Data Reader"},
             "rule": {"combine": "all", "conditions": [{"kind": "score", "block": "nowhere", "value": "2"}]}})
