@@ -22,6 +22,8 @@ usage key, fractions are 0..1):
 - ``badges``: ``badges`` (badge class UUIDs), optional ``at_least`` (default: all)
 """
 
+from collections.abc import Mapping
+
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -181,5 +183,22 @@ def evaluate(condition, ctx):
 from . import kinds  # noqa: E402  pylint: disable=wrong-import-position
 
 CERTIFICATE_MODES = kinds.CERTIFICATE_MODES
+
+
+class _Interests(Mapping):
+    """Kind name -> the family of platform events that can change it, read live from ``KINDS``."""
+
+    def __getitem__(self, name):
+        return KINDS[name].interest
+
+    def __iter__(self):
+        return iter(KINDS)
+
+    def __len__(self):
+        return len(KINDS)
+
+
+# The table callers knew before kinds were classes; a kind registered later appears in it too.
+INTEREST = _Interests()
 # What a score condition counts (compat.block_score), in the words the editor shows beside it.
 SCORE_DEFINITION = gettext_lazy(kinds.SCORE_DEFINITION)  # noqa: INT001  (the message is marked in kinds.py)

@@ -170,3 +170,11 @@ def test_without_the_class_the_kind_is_unknown_everywhere(issuer, course, staff,
                                                                "min_posts": 3})
     status, data = call(studio_block(staff), "save_badge", form())
     assert status == 400 and "rule-0-kind" in data["errors"]
+
+
+def test_the_interest_table_follows_the_registry(forum_kind):
+    """``rules.INTEREST``, which callers read before kinds were classes, is a live view of the registry."""
+    from openedx_plugin.rules import INTEREST
+
+    assert INTEREST["forum_posts"] == "forum" and INTEREST["score"] == "score"
+    assert set(INTEREST) == set(KINDS)
