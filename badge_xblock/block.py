@@ -134,12 +134,20 @@ class BadgeXBlock(XBlock):
     # --- services ----------------------------------------------------------------------------
 
     def ugettext(self, text):
-        """Translate through the i18n service (the block's own catalogue in Open edX)."""
+        """
+        Translate through the i18n service (the block's own catalogue in Open edX), then Django's.
+
+        The rule kinds' words (their editor labels, descriptions and form errors) live in the
+        app's catalogue with the kinds (openedx_plugin/rules); the platform's service reads only
+        the block's catalogue when the block ships one for the language, so a message it leaves
+        untranslated is asked of Django's catalogues, where the app's are.
+        """
         service = self.runtime.service(self, "i18n")
         if service is None:
             return text
         gettext = getattr(service, "gettext", None) or getattr(service, "ugettext", None)
-        return gettext(text) if gettext else text
+        translated = gettext(text) if gettext else text
+        return translation.gettext(text) if translated == text else translated
 
     def _i18n_service(self):
         return self.runtime.service(self, "i18n")
@@ -494,7 +502,8 @@ class BadgeXBlock(XBlock):
                             for b in blocks if b["block_type"] in ("problem", "vertical", "sequential", "chapter")],
             "units": [{"key": b["usage_key"], "name": b["display_name"]} for b in blocks
                       if b["block_type"] == "vertical"],
-            "modes": list(authoring.CERTIFICATE_MODES),
+            "modes": list(authoring.certificate_modes()),
+            "kinds": authoring.editor_kinds(_),
             "ruleForm": rule_form,
         }
         html = self._render("studio.html", {

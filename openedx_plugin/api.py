@@ -23,6 +23,19 @@ EDITABLE_FIELDS = ("name", "description", "criteria_narrative", "criteria_url", 
 ASSESSABLE_TYPES = ("problem", "vertical", "sequential", "chapter")
 
 
+def rule_kinds():
+    """
+    The rule language's leaf kinds by name (``rules.KINDS``): the XBlock's editor draws each
+    kind's form and reads it back through them, and its progress view says each in words.
+    """
+    return rules.KINDS
+
+
+def certificate_modes():
+    """The enrollment modes a certificate condition may name (the modes the LMS certifies)."""
+    return rules.CERTIFICATE_MODES
+
+
 def course_badges(course_key):
     """The active badge classes of a course, for authors choosing one or a prerequisite."""
     return [badge_summary(badge) for badge in

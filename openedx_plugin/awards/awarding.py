@@ -162,8 +162,7 @@ def evaluate_learner(user_id, course_key, trigger, rule_ids=None):
         announce(award)
     held = Award.objects.held_badge_uuids(user)
     pending = list(_load_rules(rule_ids))
-    names = _block_names({leaf["course"] for rule in pending for leaf in rules.leaves(rule.condition)
-                          if leaf["kind"] == "score"})
+    names = _block_names(set().union(*(rules.courses_naming_blocks(rule.condition) for rule in pending)))
     ctx = rules.Context(user, held_badges=held, block_names=names)
     made, seen, steps = [], set(), 0
     while pending and steps < MAX_PATHWAY_STEPS:
@@ -228,8 +227,7 @@ def certificate_revoked(user_id, course_key, trigger):
         return []  # re-issued since: the event is stale
     revoked = []
     for rule in _load_rules(rule_index.rules_for_course(course_key)):
-        needs_certificate = any(leaf["kind"] == "certificate" and leaf.get("course") == course_key
-                                for leaf in rules.leaves(rule.condition))
+        needs_certificate = rules.reads_certificate(rule.condition, course_key)
         award = issuing.current_award(rule.badge_class, user)
         if needs_certificate and award is not None and award.state() == "earned":
             revoked.append(revoke(award, "The course certificate this badge required was revoked."))

@@ -30,6 +30,7 @@ def _initials(name):
 
 
 def generated_svg(name):
+    """A badge image made from the name (initials on a colour of the name), for badges without an upload."""
     colour = _colour(name)
     return (
         '<svg xmlns="http://www.w3.org/2000/svg" width="256" height="256" viewBox="0 0 256 256" role="img">'
@@ -43,6 +44,7 @@ def generated_svg(name):
 
 
 def generated_png(name):
+    """The same design as a PNG: a badge whose artwork is SVG can still be baked into a PNG."""
     image = Image.new("RGBA", (256, 256), (0, 0, 0, 0))
     draw = ImageDraw.Draw(image)
     draw.ellipse((8, 8, 248, 248), fill=_colour(name))
@@ -96,5 +98,6 @@ def bake(award, version, fmt):
 
 
 def filename(award, version, fmt):
+    """The download name of a baked award: readable, safe on every file system, and per version."""
     slug = "".join(ch if ch.isalnum() else "-" for ch in award.badge_class.name.lower()).strip("-")[:40]
     return f"{slug or 'badge'}-{version}.{fmt}"

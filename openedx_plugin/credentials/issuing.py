@@ -18,7 +18,7 @@ from django.utils import timezone
 from .. import compat, conf
 from ..engine import dataintegrity, dids, fastsign, images, keys, ob2, ob3, statuslist
 from ..models import Award, BadgeClass, Issuer, SigningKey, StatusList
-from ..rules import leaves
+from ..rules import gives_results
 from . import caching, keystore, public_urls
 
 log = logging.getLogger(__name__)
@@ -143,7 +143,7 @@ def achievement_ob3(badge_class):
 def _result_descriptions(badge_class):
     """A 'Percent' result description when the badge's rule scores the learner (results point at it)."""
     rule = getattr(badge_class, "rule", None)  # the reverse one-to-one raises AttributeError when absent
-    if rule is None or not any(leaf["kind"] in ("score", "course_passed") for leaf in leaves(rule.condition)):
+    if rule is None or not gives_results(rule.condition):
         return ()
     return [{"id": public_urls.score_result_description_url(badge_class), "type": ["ResultDescription"],
              "name": "Score", "resultType": "Percent", "valueMin": "0", "valueMax": "100"}]
@@ -336,12 +336,15 @@ class SigningContext:
     _PROBE = uuid.UUID("00000000-0000-4000-8000-0000000b0b0b")
 
     def credential_url(self, award):
+        """The award's credential URL, reversed once per badge class (bulk awards build thousands)."""
         return self._credential.replace(str(self._PROBE), str(award.uuid))
 
     def assertion_url(self, award):
+        """The award's assertion URL, reversed once per badge class, as ``credential_url``."""
         return self._assertion.replace(str(self._PROBE), str(award.uuid))
 
     def status_list_url(self, status_list):
+        """A status list's URL, reversed once per list for the context's lifetime."""
         url = self._status_lists.get(status_list.pk)
         if url is None:
             url = self._status_lists[status_list.pk] = public_urls.status_list_url(status_list)

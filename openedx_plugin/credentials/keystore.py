@@ -38,10 +38,12 @@ def _fernet():
 
 
 def encrypt(private_bytes):
+    """Encrypt key material with the first configured key (rotation prepends one), so keys at rest are never plain."""
     return _fernet().encrypt(private_bytes)
 
 
 def decrypt(token):
+    """Decrypt key material with any configured key (rotation keeps old keys readable)."""
     try:
         return _fernet().decrypt(bytes(token))
     except InvalidToken as exc:

@@ -43,14 +43,17 @@ def path(name, **kwargs):
 
 
 def issuer_url(issuer):
+    """The issuer's public profile: OB 2.0 assertions and badge classes name it as their issuer."""
     return _abs(issuer, "issuer", issuer_uuid=issuer.uuid)
 
 
 def issuer_image_url(issuer):
+    """The issuer's image, served by the plugin so the profile never points at a private file."""
     return _abs(issuer, "issuer-image", issuer_uuid=issuer.uuid)
 
 
 def did_json_url(issuer):
+    """Where the issuer's did.json is served: the default issuer's at /.well-known, so its did:web is the host."""
     if issuer.is_default:
         return _abs(issuer, "did-default")
     return _abs(issuer, "did", issuer_uuid=issuer.uuid)
@@ -70,22 +73,27 @@ def issuer_did(issuer, ed25519_key=None):
 
 
 def verification_method(issuer, key):
+    """The id a proof names for ``key``: the issuer's DID and the key's fragment."""
     return f"{issuer_did(issuer, key)}#{key.key_id}"
 
 
 def key_url(issuer, key):
+    """The OB 2.0 CryptographicKey document of ``key``: signed assertions' ``verify.creator``."""
     return _abs(issuer, "key", issuer_uuid=issuer.uuid, key_id=key.key_id)
 
 
 def revocation_list_url(issuer):
+    """The issuer's OB 2.0 revocation list: verifiers of hosted and signed assertions read it."""
     return _abs(issuer, "revocation-list", issuer_uuid=issuer.uuid)
 
 
 def status_list_url(status_list):
+    """The Bitstring Status List credential of ``status_list``: OB 3.0 credentials' ``credentialStatus``."""
     return _abs(status_list.issuer, "status-list", list_uuid=status_list.uuid)
 
 
 def badge_class_url(badge_class):
+    """The badge class (OB 2.0 BadgeClass) document; the OB 3.0 achievement uses it as its id too."""
     return _abs(badge_class.issuer, "badge-class", badge_uuid=badge_class.uuid)
 
 
@@ -95,22 +103,27 @@ def score_result_description_url(badge_class):
 
 
 def badge_image_url(badge_class):
+    """The badge's image, served by the plugin (documents point here, never at storage)."""
     return _abs(badge_class.issuer, "badge-image", badge_uuid=badge_class.uuid)
 
 
 def assertion_url(award):
+    """The hosted OB 2.0 assertion of an award: its id, and where a verifier re-reads it."""
     return _abs(award.badge_class.issuer, "assertion", award_uuid=award.uuid)
 
 
 def credential_url(award):
+    """The signed OB 3.0 credential of an award: its id, and what backpacks fetch."""
     return _abs(award.badge_class.issuer, "credential", award_uuid=award.uuid)
 
 
 def verify_page_url(award):
+    """The public page that verifies an award in the browser: learners share this link."""
     return _abs(award.badge_class.issuer, "verify", award_uuid=award.uuid)
 
 
 def baked_url(award, version, fmt):
+    """The award baked into its image (``version`` ob2/ob3, ``fmt`` png/svg), for download."""
     return _abs(award.badge_class.issuer, "baked", award_uuid=award.uuid, version=version, fmt=fmt)
 
 

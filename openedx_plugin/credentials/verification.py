@@ -17,11 +17,13 @@ def verify_award(award, now=None):
     lists = [found for found in (award.status_list, award.suspension_list) if found is not None]
 
     def resolve_did(requested):
+        """The issuer's DID document from the database: verifying a stored award needs no HTTP."""
         if requested == did:
             return issuing.did_document(issuer)
         return None
 
     def fetch_status_list(url):
+        """The award's status list credentials, re-read so a revocation just made shows."""
         for status_list in lists:  # the revocation list, and the suspension list of newer awards
             if url == public_urls.status_list_url(status_list):
                 status_list.refresh_from_db()

@@ -87,6 +87,7 @@ def did_web_url(did: str) -> str:
 
 
 def multikey_verification_method(controller: str, fragment: str, public_key: ed25519.Ed25519PublicKey) -> dict:
+    """A Multikey verification method: how a DID document lists an Ed25519 key for eddsa-rdfc-2022."""
     return {
         "id": f"{controller}#{fragment}",
         "type": "Multikey",

@@ -45,6 +45,7 @@ def multibase_encode(data: bytes) -> str:
 
 
 def multibase_decode(value: str) -> bytes:
+    """Bytes of a base58btc multibase value; anything else is an ``EngineError``, not a wrong key."""
     if not isinstance(value, str) or not value.startswith("z") or len(value) < 2:
         raise EngineError("expected a base58btc multibase string starting with 'z'")
     try:
@@ -54,26 +55,31 @@ def multibase_decode(value: str) -> bytes:
 
 
 def generate_ed25519() -> ed25519.Ed25519PrivateKey:
+    """A new Ed25519 key: what an issuer's Data Integrity proofs and did:key are made from."""
     return ed25519.Ed25519PrivateKey.generate()
 
 
 def ed25519_from_seed(seed: bytes) -> ed25519.Ed25519PrivateKey:
+    """The Ed25519 key of a 32-byte seed: how a stored key (and a published test vector) comes back."""
     if len(seed) != 32:
         raise EngineError("an Ed25519 seed is 32 bytes")
     return ed25519.Ed25519PrivateKey.from_private_bytes(bytes(seed))
 
 
 def private_seed_bytes(key: ed25519.Ed25519PrivateKey) -> bytes:
+    """The 32-byte seed of an Ed25519 key: the smallest form to encrypt and store."""
     return key.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption())
 
 
 def public_bytes(key: ed25519.Ed25519PublicKey | ed25519.Ed25519PrivateKey) -> bytes:
+    """The raw 32-byte public key (of a private key too): what multikey and did:key encode."""
     if isinstance(key, ed25519.Ed25519PrivateKey):
         key = key.public_key()
     return key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
 
 
 def public_from_bytes(raw: bytes) -> ed25519.Ed25519PublicKey:
+    """An Ed25519 public key from its 32 raw bytes, checked for length before the library sees it."""
     if len(raw) != 32:
         raise EngineError("an Ed25519 public key is 32 bytes")
     return ed25519.Ed25519PublicKey.from_public_bytes(bytes(raw))
@@ -85,6 +91,7 @@ def private_multibase(key: ed25519.Ed25519PrivateKey) -> str:
 
 
 def ed25519_from_multibase(value: str) -> ed25519.Ed25519PrivateKey:
+    """The private key of a ``privateKeyMultibase`` (``z3u2...``): vectors and key exports use it."""
     raw = multibase_decode(value)
     if not raw.startswith(ED25519_PRIV_PREFIX) or len(raw) != 34:
         raise EngineError("not an Ed25519 privateKeyMultibase (0x8026 + 32 bytes)")
@@ -97,6 +104,7 @@ def public_multibase(key: ed25519.Ed25519PublicKey | ed25519.Ed25519PrivateKey) 
 
 
 def public_from_multibase(value: str) -> ed25519.Ed25519PublicKey:
+    """The public key of a ``publicKeyMultibase`` (``z6Mk...``), as a Multikey method or did:key carries it."""
     raw = multibase_decode(value)
     if not raw.startswith(ED25519_PUB_PREFIX) or len(raw) != 34:
         raise EngineError("not an Ed25519 publicKeyMultibase (0xed01 + 32 bytes)")
@@ -104,15 +112,18 @@ def public_from_multibase(value: str) -> ed25519.Ed25519PublicKey:
 
 
 def did_key(key: ed25519.Ed25519PublicKey | ed25519.Ed25519PrivateKey) -> str:
+    """The did:key of an Ed25519 key: an issuer identity that needs no web server to resolve."""
     return "did:key:" + public_multibase(key)
 
 
 def did_key_verification_method(key: ed25519.Ed25519PublicKey | ed25519.Ed25519PrivateKey) -> str:
+    """The verification method id of a did:key (the key twice): what its proofs name."""
     mb = public_multibase(key)
     return f"did:key:{mb}#{mb}"
 
 
 def generate_rsa(bits: int = 2048) -> rsa.RSAPrivateKey:
+    """A new RSA key for OB 2.0 signed assertions (RS256); keys under 2048 bits are refused."""
     if bits < 2048:
         raise EngineError("RSA keys shorter than 2048 bits are refused")
     return rsa.generate_private_key(public_exponent=65537, key_size=bits)
@@ -127,6 +138,7 @@ def private_pem(key, password: bytes | str | None = None) -> bytes:
 
 
 def public_pem(key) -> bytes:
+    """The SubjectPublicKeyInfo PEM of a key (or its private key): how OB 2.0 CryptographicKey documents publish it."""
     if hasattr(key, "public_key"):
         key = key.public_key()
     return key.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)

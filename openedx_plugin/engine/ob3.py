@@ -147,6 +147,7 @@ def build_alignment(
     target_description: str | None = None,
     field: str = "alignment",
 ) -> dict:
+    """An OB 3.0 Alignment: the skill or standard a badge maps to, as verifiers and wallets read it."""
     out: dict[str, Any] = {
         "type": ["Alignment"],
         "targetName": _require_text(f"{field}.targetName", target_name),
@@ -199,6 +200,7 @@ def build_achievement(
     result_description: Iterable[Mapping] = (),
     credits_available: float | None = None,
 ) -> dict:
+    """An OB 3.0 Achievement: what the badge stands for, embedded in every credential of the badge."""
     f = "credentialSubject.achievement"
     out: dict[str, Any] = {
         "id": _require_iri(f"{f}.id", achievement_id),
@@ -267,6 +269,7 @@ def build_evidence(
     genre: str | None = None,
     audience: str | None = None,
 ) -> dict:
+    """An OB 3.0 Evidence entry: what the learner did, so a verifier sees why the badge was earned."""
     out: dict[str, Any] = {"type": ["Evidence"]}
     if evidence_id is not None:
         out["id"] = _require_iri("evidence.id", evidence_id)
@@ -287,6 +290,7 @@ def build_result(
     achieved_level: str | None = None,
     status: str | None = None,
 ) -> dict:
+    """An OB 3.0 Result: the learner's value against a result description of the achievement."""
     out: dict[str, Any] = {"type": ["Result"]}
     if result_description is not None:
         out["resultDescription"] = _require_iri("result.resultDescription", result_description)

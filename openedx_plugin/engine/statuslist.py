@@ -43,6 +43,7 @@ class BitstringStatusList:
 
     @property
     def size(self) -> int:
+        """How many entries the list holds (bits, a multiple of 8): status indexes run below it."""
         return len(self._bits) * 8
 
     def __len__(self) -> int:
@@ -54,10 +55,12 @@ class BitstringStatusList:
         return index // 8, 7 - index % 8
 
     def get(self, index: int) -> bool:
+        """Whether entry ``index`` is set (revoked or suspended, by the list's purpose)."""
         byte, shift = self._locate(index)
         return bool(self._bits[byte] >> shift & 1)
 
     def set(self, index: int, value: bool = True) -> None:
+        """Set or clear entry ``index``: revoking changes the list (re-signed by the caller), never the credential."""
         byte, shift = self._locate(index)
         if value:
             self._bits[byte] |= 1 << shift
@@ -65,6 +68,7 @@ class BitstringStatusList:
             self._bits[byte] &= ~(1 << shift) & 0xFF
 
     def to_bytes(self) -> bytes:
+        """The raw bits, most significant bit first: what a stored list keeps."""
         return bytes(self._bits)
 
     def encode(self) -> str:
@@ -74,6 +78,7 @@ class BitstringStatusList:
 
     @classmethod
     def decode(cls, encoded: str, *, max_bits: int = MAX_DECODED_BITS) -> BitstringStatusList:
+        """A list from an ``encodedList``, refusing oversized or malformed input before decompressing it."""
         if not isinstance(encoded, str) or not encoded.startswith("u"):
             raise EngineError("encodedList must be multibase base64url ('u' prefix)")
         if len(encoded) > _MAX_ENCODED_CHARS:

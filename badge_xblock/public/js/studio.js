@@ -20,14 +20,12 @@ function BadgeXBlockStudio(runtime, element, init) {
 
   (init.badges || []).forEach(function (badge) { badges[badge.uuid] = badge; });
 
-  var KINDS = [
-    ["course_passed", gettext("Pass the course")],
-    ["course_completion", gettext("Complete part of the course")],
-    ["certificate", gettext("Earn the course certificate")],
-    ["score", gettext("Reach a score on an assessment")],
-    ["units_completed", gettext("Complete chosen units")],
-    ["badges", gettext("Earn other badges of this course")]
-  ];
+  // The rule kinds, each with its label and form fields, come from the plugin's registry of
+  // kinds (openedx_plugin/rules): nothing here knows one kind from another.
+  var KINDS = {};
+  (init.kinds || []).forEach(function (kind) { KINDS[kind.kind] = kind; });
+  var FIRST_KIND = ((init.kinds || []).filter(function (kind) { return kind.first; })[0] || (init.kinds || [])[0] ||
+                    {}).kind;
   var BLOCK_TYPES = {
     problem: gettext("problem"), vertical: gettext("unit"), sequential: gettext("subsection"),
     chapter: gettext("section")
@@ -144,6 +142,10 @@ function BadgeXBlockStudio(runtime, element, init) {
 
   // --- conditions ----------------------------------------------------------------------------
 
+  function kindFieldsOf(kind) {
+    return (KINDS[kind] && KINDS[kind].fields) || [];
+  }
+
   function readConditions() {
     conditions = Array.prototype.map.call($("conditions").children, function (row, index) {
       var key = "rule-" + index + "-";
@@ -153,20 +155,9 @@ function BadgeXBlockStudio(runtime, element, init) {
       };
       var kind = value("kind");
       var condition = {kind: kind};
-      if (kind === "course_passed" || kind === "course_completion") {
-        condition.min_percent = value("min_percent");
-      } else if (kind === "certificate") {
-        condition.modes = checked(row, key + "modes");
-      } else if (kind === "score") {
-        condition.block = value("block");
-        condition.threshold = value("threshold");
-        condition.value = value("value");
-      } else if (kind === "units_completed") {
-        condition.blocks = checked(row, key + "blocks");
-      } else if (kind === "badges") {
-        condition.badges = checked(row, key + "badges");
-        condition.at_least = value("at_least");
-      }
+      kindFieldsOf(kind).forEach(function (spec) {
+        condition[spec.name] = spec.type === "checkboxes" ? checked(row, key + spec.name) : value(spec.name);
+      });
       return condition;
     });
   }
@@ -175,56 +166,69 @@ function BadgeXBlockStudio(runtime, element, init) {
     return el("input", {type: "number", min: min, max: max, step: "any", inputmode: "decimal", value: value || ""});
   }
 
-  function kindFields(condition, index) {
-    var key = "rule-" + index + "-";
-    var kind = condition.kind;
-    if (kind === "course_passed") {
-      return [labelled(key + "min_percent", gettext("Minimum grade (%)"), number(0, 100, condition.min_percent),
-                       gettext("Empty: passing the course is enough."))];
+  // Named lists a field's options may come from: what this course and the editor offer.
+  function optionsOf(spec) {
+    if (typeof spec.options !== "string") {
+      return spec.options || [];
     }
-    if (kind === "course_completion") {
-      return [labelled(key + "min_percent", gettext("Minimum completion (%)"), number(0, 100, condition.min_percent))];
+    if (spec.options === "modes") {
+      return init.modes.map(function (mode) { return [mode, mode]; });
     }
-    if (kind === "certificate") {
-      return [checkboxGroup(key + "modes", gettext("Certificate modes"),
-                            init.modes.map(function (mode) { return [mode, mode]; }), condition.modes || [],
-                            gettext("None chosen: a certificate in any mode."))];
+    if (spec.options === "assessments") {
+      return init.assessments.map(function (block) {
+        return [block.key, block.name + " (" + (BLOCK_TYPES[block.type] || block.type) +
+          (block.graded ? ", " + gettext("graded") : "") + ")"];
+      });
     }
-    if (kind === "score") {
-      var select = el("select", {}, [el("option", {value: "", text: gettext("Choose an assessment")})].concat(
-        init.assessments.map(function (block) {
-          var label = block.name + " (" + (BLOCK_TYPES[block.type] || block.type) +
-            (block.graded ? ", " + gettext("graded") : "") + ")";
-          return el("option", {value: block.key, selected: block.key === condition.block, text: label});
-        })));
-      var threshold = el("select", {}, [
-        el("option", {value: "points", selected: condition.threshold !== "percent", text: gettext("points")}),
-        el("option", {value: "percent", selected: condition.threshold === "percent", text: gettext("percent")})
-      ]);
-      return [
-        labelled(key + "block", gettext("Assessment"), select),
-        el("div", {"class": "openedx-badge-editor__row"}, [
-          labelled(key + "value", gettext("At least"), number(0, null, condition.value)),
-          labelled(key + "threshold", gettext("Counted in"), threshold)
-        ])
-      ];
+    if (spec.options === "units") {
+      return init.units.map(function (unit) { return [unit.key, unit.name]; });
     }
-    if (kind === "units_completed") {
-      return [checkboxGroup(key + "blocks", gettext("Units to complete"),
-                            init.units.map(function (unit) { return [unit.key, unit.name]; }), condition.blocks || [])];
-    }
-    if (kind === "badges") {
+    if (spec.options === "badges") {
       var own = field("pick").value;
-      var others = Object.keys(badges).filter(function (uuid) { return uuid !== own; }).map(function (uuid) {
+      return Object.keys(badges).filter(function (uuid) { return uuid !== own; }).map(function (uuid) {
         return [uuid, badges[uuid].name];
       });
-      return [
-        checkboxGroup(key + "badges", gettext("Badges"), others, condition.badges || []),
-        labelled(key + "at_least", gettext("How many of them"), number(1, null, condition.at_least),
-                 gettext("Empty: all of the chosen badges."))
-      ];
     }
     return [];
+  }
+
+  function fieldFor(spec, condition, key) {
+    var value = condition[spec.name];
+    if (spec.type === "checkboxes") {
+      return checkboxGroup(key + spec.name, spec.label, optionsOf(spec), value || [], spec.help);
+    }
+    var input;
+    if (spec.type === "select") {
+      var options = optionsOf(spec);
+      var chosen = value === undefined || value === null || value === "" ?
+        (spec.empty || !options.length ? "" : options[0][0]) : value;
+      input = el("select", {}, (spec.empty ? [el("option", {value: "", text: spec.empty})] : []).concat(
+        options.map(function (option) {
+          return el("option", {value: option[0], selected: option[0] === chosen, text: option[1]});
+        })));
+    } else {
+      input = number(spec.min === undefined ? null : spec.min, spec.max === undefined ? null : spec.max, value);
+    }
+    return labelled(key + spec.name, spec.label, input, spec.help);
+  }
+
+  function kindFields(condition, index) {
+    var key = "rule-" + index + "-";
+    var nodes = [];
+    var row = null;
+    kindFieldsOf(condition.kind).forEach(function (spec) {
+      var node = fieldFor(spec, condition, key);
+      if (row) {
+        row.appendChild(node);
+        row = null;
+      } else if (spec.row) {
+        row = el("div", {"class": "openedx-badge-editor__row"}, [node]);
+        nodes.push(row);
+      } else {
+        nodes.push(node);
+      }
+    });
+    return nodes;
   }
 
   function renderConditions(focus) {
@@ -232,9 +236,10 @@ function BadgeXBlockStudio(runtime, element, init) {
     list.innerHTML = "";
     conditions.forEach(function (condition, index) {
       var key = "rule-" + index + "-";
-      var kind = el("select", {"data-role": "kind", "data-index": String(index)}, KINDS.map(function (item) {
-        return el("option", {value: item[0], selected: item[0] === condition.kind, text: item[1]});
-      }));
+      var kind = el("select", {"data-role": "kind", "data-index": String(index)}, (init.kinds || []).map(
+        function (item) {
+          return el("option", {value: item.kind, selected: item.kind === condition.kind, text: item.label});
+        }));
       list.appendChild(el("li", {"class": "openedx-badge-editor__condition"}, [
         el("fieldset", {}, [
           el("legend", {text: interpolate(gettext("Condition {number}"), {number: index + 1})}),
@@ -482,7 +487,7 @@ function BadgeXBlockStudio(runtime, element, init) {
       }
     } else if (role === "add-condition") {
       readConditions();
-      conditions.push({kind: "score", threshold: "points"});
+      conditions.push({kind: FIRST_KIND});
       renderConditions("rule-" + (conditions.length - 1) + "-kind");
     } else if (role === "remove-condition") {
       readConditions();

@@ -1,0 +1,204 @@
+"""
+Earning rules: a small condition language over course outcomes and other badges.
+
+A rule is a tree: ``{"all": [...]}``, ``{"any": [...]}``, ``{"at_least": N, "of": [...]}``,
+or a leaf with a ``kind``. Leaves read authoritative data through ``compat`` (never
+an event payload), so re-evaluating a rule at any time gives the same answer.
+
+Each leaf kind is one class in ``kinds.py`` registered in ``base.KINDS`` (see
+``base.RuleKind``): it validates, evaluates, names its interest, describes itself in words
+and describes its editor form. The built-in kinds (``course`` is a course key, ``block`` a
+usage key, fractions are 0..1):
+
+- ``course_passed``: ``course``, optional ``min_percent``
+- ``course_completion``: ``course``, ``min_percent``
+- ``certificate``: ``course``, optional ``modes`` (default: any mode)
+- ``score``: ``course``, ``block`` (problem, unit, subsection or section), and
+  ``min_fraction`` or ``min_points``. One definition at every level: the weighted
+  points of every problem at or below the block, graded or not (the platform's
+  ``all_total``), so a practice subsection scores as a graded one does
+  (``SCORE_DEFINITION`` says it in the author's words)
+- ``units_completed``: ``course``, ``blocks``
+- ``badges``: ``badges`` (badge class UUIDs), optional ``at_least`` (default: all)
+"""
+
+from collections.abc import Mapping
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .. import compat
+from .base import KINDS, Outcome, Progress, RuleError, RuleKind, register  # noqa: F401  (the public names)
+
+MAX_DEPTH = 8
+MAX_LEAVES = 100
+
+
+def validate(condition, _depth=0, _count=None):
+    """Raise ``RuleError`` unless ``condition`` is a well-formed rule tree."""
+    count = _count if _count is not None else [0]
+    if _depth > MAX_DEPTH:
+        raise RuleError(_("The rule is nested too deeply."))
+    if not isinstance(condition, dict):
+        raise RuleError(_("A condition must be an object."))
+    groups = [key for key in ("all", "any", "of") if key in condition]
+    if groups:
+        children = condition[groups[0]]
+        if "kind" in condition or len(groups) != 1 or not isinstance(children, list) or not children:
+            raise RuleError(_("A group needs exactly one non-empty list: all, any, or at_least with of."))
+        if groups[0] == "of":
+            at_least = condition.get("at_least")
+            if isinstance(at_least, bool) or not isinstance(at_least, int) or not 1 <= at_least <= len(children):
+                raise RuleError(_("'at_least' must be a whole number from 1 to the number of conditions."))
+        for child in children:
+            validate(child, _depth + 1, count)
+        return
+    kind = KINDS.get(condition.get("kind"))
+    if kind is None:
+        raise RuleError(_("Unknown condition kind: {kind}.").format(kind=condition.get("kind")))
+    count[0] += 1
+    if count[0] > MAX_LEAVES:
+        raise RuleError(_("A rule may have at most {n} conditions.").format(n=MAX_LEAVES))
+    kind.validate(condition)
+
+
+def leaves(condition):
+    """The leaf conditions of a rule tree, in order: what the index, results and editors look at."""
+    if "kind" in condition:
+        yield condition
+        return
+    for key in ("all", "any", "of"):
+        for child in condition.get(key, ()):
+            yield from leaves(child)
+
+
+def referenced_courses(condition):
+    """Courses a rule reads: their block names are fetched once for progress and evidence."""
+    return sorted({leaf["course"] for leaf in leaves(condition) if "course" in leaf})
+
+
+def referenced_badges(condition):
+    """Badge ids a pathway rule needs: a newly held badge re-evaluates the rules that name it."""
+    return sorted({uuid for leaf in leaves(condition) for uuid in KINDS[leaf["kind"]].badges_named(leaf)})
+
+
+def interests(condition):
+    """Signal families that can change the rule's outcome: the rule index ignores every other event."""
+    return {KINDS[leaf["kind"]].interest for leaf in leaves(condition)}
+
+
+def courses_naming_blocks(condition):
+    """Courses whose block names the rule's progress text shows (fetched once per evaluation)."""
+    return {leaf["course"] for leaf in leaves(condition) if KINDS[leaf["kind"]].names_blocks}
+
+
+def reads_certificate(condition, course_key):
+    """Whether the rule reads the learner's certificate of ``course_key`` (a revoked one may undo it)."""
+    return any(KINDS[leaf["kind"]].interest == "certificate" and leaf.get("course") == course_key
+               for leaf in leaves(condition))
+
+
+def gives_results(condition):
+    """Whether a met rule adds score results, which the credential's achievement then describes."""
+    return any(KINDS[leaf["kind"]].gives_results for leaf in leaves(condition))
+
+
+class Context:
+    """
+    Platform reads for one learner, memoised for one evaluation.
+
+    ``held_badges``: the UUIDs of the badges the learner holds (a set, or a function asked
+    once, when a rule has a badge leaf); the caller supplies them, so the rule language
+    stays below the models and reads nothing of the database itself.
+    """
+
+    def __init__(self, user, held_badges=None, block_names=None):
+        self.user = user
+        self._memo = {}
+        self._held = held_badges
+        self.block_names = block_names or {}
+
+    def read(self, key, fetch):
+        """
+        ``fetch()``'s answer, asked once per evaluation for ``key``: a kind that reads something
+        of its own (not a grade, score, completion or certificate) goes through here too.
+        """
+        if key not in self._memo:
+            self._memo[key] = fetch()
+        return self._memo[key]
+
+    _get = read
+
+    def course_grade(self, course):
+        """The learner's course grade (``compat.course_grade``), read once per evaluation."""
+        return self._get(("grade", course), lambda: compat.course_grade(self.user, course))
+
+    def block_score(self, course, block):
+        """The learner's points at or below a block (``compat.block_score``), read once per evaluation."""
+        return self._get(("score", course, block), lambda: compat.block_score(self.user, course, block))
+
+    def completion(self, course):
+        """The learner's share of the course completed (``compat.course_completion``), read once."""
+        return self._get(("completion", course), lambda: compat.course_completion(self.user, course))
+
+    def completed(self, course, blocks):
+        """Which of ``blocks`` the learner completed (``compat.completed_blocks``), read once."""
+        return self._get(("completed", course, tuple(blocks)),
+                         lambda: compat.completed_blocks(self.user, course, list(blocks)))
+
+    def certificate(self, course):
+        """The learner's certificate of the course (``compat.certificate``), read once."""
+        return self._get(("certificate", course), lambda: compat.certificate(self.user, course))
+
+    def held_badges(self):
+        """The UUIDs of the badges the learner holds, asked of the caller only when a badge leaf needs them."""
+        if callable(self._held):  # asked once, and only when a rule has a badge leaf
+            self._held = set(self._held())
+        return self._held or set()
+
+
+def evaluate(condition, ctx):
+    """Evaluate a rule tree for ``ctx.user``; every leaf is evaluated so progress is complete."""
+    if "kind" in condition:
+        return KINDS[condition["kind"]].evaluate(condition, ctx)
+    key = next(k for k in ("all", "any", "of") if k in condition)
+    parts = [evaluate(child, ctx) for child in condition[key]]
+    met_count = sum(1 for part in parts if part.met)
+    if key == "all":
+        met = met_count == len(parts)
+    elif key == "any":
+        met = met_count >= 1
+    else:
+        met = met_count >= condition["at_least"]
+    outcome = Outcome(met)
+    for part in parts:
+        outcome.progress.extend(part.progress)
+        if part.met:
+            outcome.evidence.extend(part.evidence)
+            outcome.results.extend(part.results)
+    return outcome
+
+
+# The built-in kinds register themselves on import; a kind added elsewhere calls ``register``.
+from . import kinds  # noqa: E402  pylint: disable=wrong-import-position
+
+CERTIFICATE_MODES = kinds.CERTIFICATE_MODES
+
+
+class _Interests(Mapping):
+    """Kind name -> the family of platform events that can change it, read live from ``KINDS``."""
+
+    def __getitem__(self, name):
+        return KINDS[name].interest
+
+    def __iter__(self):
+        return iter(KINDS)
+
+    def __len__(self):
+        return len(KINDS)
+
+
+# The table callers knew before kinds were classes; a kind registered later appears in it too.
+INTEREST = _Interests()
+# What a score condition counts (compat.block_score), in the words the editor shows beside it.
+SCORE_DEFINITION = gettext_lazy(kinds.SCORE_DEFINITION)  # noqa: INT001  (the message is marked in kinds.py)
