@@ -71,8 +71,23 @@ def imports_of(path):
                 parts = package.split(".")
                 parts = parts[: len(parts) - (node.level - 1)]
                 base = ".".join(parts + ([node.module] if node.module else []))
-            yield base
+            # ``from package import module`` also runs the package's __init__; one that
+            # imports nothing (a docstring) adds no dependency of its own.
+            if not all(_is_module(f"{base}.{alias.name}") for alias in node.names) or _imports_anything(base):
+                yield base
             yield from (f"{base}.{alias.name}" for alias in node.names if alias.name != "*")
+
+
+def _is_module(name):
+    path = ROOT.joinpath(*name.split("."))
+    return path.with_suffix(".py").is_file() or (path / "__init__.py").is_file()
+
+
+def _imports_anything(package):
+    init = ROOT.joinpath(*package.split(".")) / "__init__.py"
+    if not init.is_file():
+        return True  # a module, not a package: what is imported from it is its own
+    return any(isinstance(node, (ast.Import, ast.ImportFrom)) for node in ast.walk(ast.parse(init.read_text())))
 
 
 def layer_of(module):
@@ -102,6 +117,8 @@ def test_engine_imports_nothing_of_the_app_and_no_django():
 def test_the_check_sees_relative_imports():
     engine = APP / "engine" / "baking.py"
     assert "openedx_plugin.engine.images" in set(imports_of(engine))
+    # a package whose __init__ imports something counts as imported too
+    assert "openedx_plugin.rules" in set(imports_of(APP / "awards" / "awarding.py"))
     issuing = APP / "credentials" / "issuing.py"
     assert "openedx_plugin.models.Award" in set(imports_of(issuing))
 
