@@ -121,10 +121,11 @@ def send_follow_ups(award, *, notify=True, push=True):
     ``notify``/``push``: a bulk run emails only when asked, and pushes only when a
     pushing provider is enabled (asked once per run).
     """
-    if push:
+    held = bool(award.suspended)  # a held badge (a suspended one re-issued) is neither sent nor announced
+    if push and not held:
         _backpacks("queue_auto_pushes", award, database_errors_raise=True)
     events.badge_awarded(award, database_errors_raise=True)
-    if notify:
+    if notify and not held:
         notifications.notify_awarded(award)
 
 

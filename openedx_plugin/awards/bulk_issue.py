@@ -104,7 +104,6 @@ def award_many(badge_class, users, *, provenance, batch_size=None, notify=False,
     """
     batch_size = batch_size or batch_size_setting()
     result = BulkResult()
-    signing = issuing.SigningContext(badge_class)  # keys decrypted once per run
     issuer = badge_class.issuer
     pushes = _pushing_providers()
     for users_batch in iter_batches(users, batch_size):
@@ -126,6 +125,9 @@ def award_many(badge_class, users, *, provenance, batch_size=None, notify=False,
         result.seconds["select"] += time.perf_counter() - t0
         if not todo:
             continue
+        # The process's cached context (keys decrypted at most once a second), taken per batch:
+        # a key rotated or withdrawn (compromised) during a long run stops signing within CONTEXT_TTL.
+        signing = issuing.signing_context(badge_class)
         try:
             with transaction.atomic():
                 made = _create_batch(badge_class, issuer, todo, now=now, provenance=provenance,

@@ -202,8 +202,14 @@ def allocate_status_slots(issuer, count, purpose=REVOCATION):
     size = conf.get("OPENEDX_BADGES_STATUS_LIST_SIZE")
     slots = []
     while len(slots) < count:
-        status_list = (StatusList.objects.select_for_update()
-                       .filter(issuer=issuer, purpose=purpose, next_index__lt=size).order_by("id").first())
+        free = StatusList.objects.filter(issuer=issuer, purpose=purpose, next_index__lt=size).order_by("id")
+        if not free.exists():
+            # No list with room yet (the issuer's first award of this purpose, or a full list).
+            # Creators queue on the issuer's row *before* their locking read: two transactions
+            # that both took the empty range's gap lock and then inserted would deadlock
+            # (InnoDB), which the first concurrent awards of a new issuer did.
+            list(Issuer.objects.select_for_update().filter(pk=issuer.pk).values_list("pk", flat=True))
+        status_list = free.select_for_update().first()
         if status_list is None:
             status_list = StatusList.objects.create(issuer=issuer, size=size, bits=bytes(size // 8), purpose=purpose)
             status_list = StatusList.objects.select_for_update().get(pk=status_list.pk)

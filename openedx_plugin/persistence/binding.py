@@ -56,8 +56,10 @@ def bind(award, did, proof=DCC_DIDAUTH):
     if not isinstance(did, str) or not DID.match(did):
         raise BindingError("Not a DID.")
     found = BoundCredential.objects.filter(award=award, did=did).first()
-    if found is not None:
+    if found is not None and not _signed_by_withdrawn_key(found, award.badge_class.issuer):
         return found
+    if found is not None:  # its key was withdrawn (compromised) since: sign it again, same id
+        return _resign(found)
     award.refresh_from_db(fields=["revoked"])  # a stale object must not bind a revoked award
     if award.revoked:
         raise BindingError("This badge has been revoked.")
@@ -70,6 +72,47 @@ def bind(award, did, proof=DCC_DIDAUTH):
             return BoundCredential.objects.create(award=award, did=did, proof=proof, credential=signed)
     except IntegrityError:  # the same wallet answered twice at once: keep the first
         return BoundCredential.objects.get(award=award, did=did)
+
+
+def _method_of(bound):
+    proof = bound.credential.get("proof") if isinstance(bound.credential, dict) else None
+    return proof.get("verificationMethod") if isinstance(proof, dict) else None
+
+
+def _signed_by_withdrawn_key(bound, issuer):
+    withdrawn = {public_urls.verification_method(issuer, key)
+                 for key in SigningKey.objects.filter(issuer=issuer, kind=SigningKey.ED25519,
+                                                      compromise__isnull=False)}
+    return _method_of(bound) in withdrawn
+
+
+def _resign(bound):
+    """The same bound credential (same id, subject and status entries) signed by the issuer's current key."""
+    issuer = bound.award.badge_class.issuer
+    key = keystore.active_key(issuer, SigningKey.ED25519)
+    unsigned = {name: value for name, value in bound.credential.items() if name != "proof"}
+    bound.credential = fastsign.sign(unsigned, keystore.load_private_key(key),
+                                     public_urls.verification_method(issuer, key), created=issuing.iso(timezone.now()))
+    bound.save(update_fields=["credential"])
+    return bound
+
+
+def resign_signed_by(key):
+    """
+    Key compromise: the DID-bound copies ``key`` signed, of awards that stay valid (the
+    award itself was signed by another key), signed again by the current key. Copies of
+    revoked awards are left: their status entry already says revoked. Returns how many.
+    """
+    issuer = key.issuer
+    method = public_urls.verification_method(issuer, key)
+    count = 0
+    for bound in (BoundCredential.objects.filter(award__badge_class__issuer=issuer, award__revoked=False)
+                  .select_related("award__badge_class__issuer").iterator(chunk_size=500)):
+        if _method_of(bound) == method:
+            with transaction.atomic():
+                _resign(bound)
+            count += 1
+    return count
 
 
 def dids_of(award):

@@ -21,6 +21,7 @@ second run finishes what an interrupted one left.
 """
 
 import logging
+import time
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -50,17 +51,23 @@ class Report:
     reissued: dict = field(default_factory=dict)  # old award uuid -> new award uuid
     not_reissued: dict = field(default_factory=dict)  # old award uuid -> why not
     status_lists: list = field(default_factory=list)  # uuids of the lists re-signed
+    rebound: int = 0  # DID-bound copies of awards it did not sign, re-signed with the current key
 
     def summary(self):
         if self.dry_run:
             return (f"Dry run, nothing changed. Key {self.key}: {len(self.revoked)} credentials would be revoked "
                     f"and {len(self.revoked) - len(self.not_reissued)} re-issued with the current key; "
-                    f"{len(self.status_lists)} status lists re-signed"
+                    f"{len(self.status_lists)} status lists and {self.rebound} DID-bound credentials re-signed"
                     + ("; the key, still active, would be retired first." if self.rotated else "."))
         return (f"Key {self.key} withdrawn: {len(self.revoked)} credentials revoked, {len(self.reissued)} "
                 f"re-issued with the current key, {len(self.not_reissued)} not re-issued, "
-                f"{len(self.status_lists)} status lists re-signed"
+                f"{len(self.status_lists)} status lists and {self.rebound} DID-bound credentials re-signed"
                 + ("; the key was retired and replaced." if self.rotated else "."))
+
+
+# Rounds of "find what the key signed, replace it": the first finds nearly everything; a
+# later one what other processes signed before they saw the withdrawal.
+MAX_ROUNDS = 5
 
 
 def reason_for(key):
@@ -126,14 +133,23 @@ def mark_compromised(key, reason, *, by="", dry_run=False):
         transaction.on_commit(lambda: caching.invalidate_issuer(issuer))
     issuing.forget_signing_contexts()
 
-    for award in awards:
-        with transaction.atomic():
-            new = _replace(award, key)
-        report.revoked.append(str(award.uuid))
-        if new is None:
-            report.not_reissued[str(award.uuid)] = "the learner's account was retired"
-        else:
-            report.reissued[str(award.uuid)] = str(new.uuid)
+    # Processes cache their signing keys for up to CONTEXT_TTL: once that has passed no
+    # process signs with the withdrawn key, and whatever it signed in the meantime (a bulk
+    # batch, an award in another worker) is found by the next round.
+    for _round in range(MAX_ROUNDS):
+        time.sleep(issuing.CONTEXT_TTL + 0.2)
+        awards = affected(key)
+        if not awards:
+            break
+        for award in awards:
+            with transaction.atomic():
+                new = _replace(award, key)
+            report.revoked.append(str(award.uuid))
+            if new is None:
+                report.not_reissued[str(award.uuid)] = "the learner's account was retired"
+            else:
+                report.reissued[str(award.uuid)] = str(new.uuid)
+    report.rebound = binding.resign_signed_by(key)
     KeyCompromise.objects.filter(key=key).update(reissued=F("reissued") + len(report.reissued))
     log.warning("Signing key %s marked compromised by %s: %s", report.key, by or "?", report.summary())
     return report
@@ -153,7 +169,7 @@ def _replace(award, key):
     if not created:
         return new  # the learner already holds a newer award of this badge, signed by another key
     if suspended:
-        issuing.suspend_award(new, hold_reason or "Held.")
+        new = awarding.suspend(new, hold_reason or "Held.")  # still held: no email, no pushes (send_follow_ups)
     binding.bind_again(award, new)  # the learner's wallets keep a credential naming their DID
     awarding.announce(new)  # the outbox: email, event, automatic pushes
     transaction.on_commit(lambda: _push_again(award, new))
