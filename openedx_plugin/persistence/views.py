@@ -24,12 +24,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from .. import ratelimit
+from ..backpacks import throttle
 from ..backpacks.didauth import MAX_BYTES, PresentationError, json_depth_ok, verify_presentation
 from ..models import Award
 from . import binding
 
 CHALLENGE_SECONDS = 600
 PROOF = "wallet-challenge"
+# A badge bound to this many DIDs takes no more: each binding is a signature and a row.
+MAX_DIDS_PER_AWARD = 10
 
 
 def _cache_key(user, award):
@@ -66,6 +70,11 @@ def bind_did(request, award_uuid):
     award = get_object_or_404(Award.objects.select_related("badge_class__issuer"), uuid=award_uuid,
                               user=request.user)
     key = _cache_key(request.user, award)
+    # Each GET writes a challenge and each POST may cost a canonicalisation: the same
+    # per-learner limit as the DCC wallet links (scope ``dcc_request``).
+    wait = ratelimit.hit("dcc_request", f"u{request.user.pk}")
+    if wait:
+        return ratelimit.too_many(wait)
     if request.method == "GET":
         challenge = secrets.token_urlsafe(24)
         cache.set(key, challenge, CHALLENGE_SECONDS)
@@ -81,8 +90,14 @@ def bind_did(request, award_uuid):
                                      domains=_domains(award.badge_class.issuer))
         if not cache.delete(key):  # single use: a second answer racing this one loses here
             raise PresentationError(_("This challenge was already used: ask for a new one."))
+        bound_to = binding.dids_of(award)
+        if holder not in bound_to and len(bound_to) >= MAX_DIDS_PER_AWARD:
+            raise PresentationError(_("This badge is already bound to as many DIDs as it can be."))
         bound = binding.bind(award, holder, proof=PROOF)
     except PresentationError as exc:
+        # As the DCC exchange: a challenge dies after a few refused answers.
+        if challenge and throttle.count_failure(f"{key}:{challenge}", CHALLENGE_SECONDS) >= throttle.max_failures():
+            cache.delete(key)
         if wants_json:
             return JsonResponse({"error": str(exc)}, status=400)
         messages.error(request, str(exc))

@@ -10,12 +10,14 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_POST
 
 from ..models import Award
+from ..ratelimit import ratelimit
 from . import tracking
 
 
 @require_POST
 @csrf_protect
 @login_required
+@ratelimit("api", key="user")  # a learner cannot flood the tracking log with share reports
 def shared(request, award_uuid):
     """POST ``channel``: one of ``tracking.SHARE_CHANNELS``; only the award's owner may report it."""
     channel = request.POST.get("channel", "")
