@@ -149,7 +149,7 @@ DEFAULTS = {
     "OPENEDX_BADGES_DCC_CHALLENGE_TTL": 900,
     # .. setting_name: OPENEDX_BADGES_DCC_MAX_FAILURES
     # .. setting_default: 5
-    # .. setting_description: Refused presentations after which a DCC challenge dies.
+    # .. setting_description: Refused presentations after which a DCC challenge (or a DID-binding challenge) dies.
     "OPENEDX_BADGES_DCC_MAX_FAILURES": 5,
     # .. setting_name: OPENEDX_BADGES_OB3_CLIENT
     # .. setting_default: {}
