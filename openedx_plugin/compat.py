@@ -217,6 +217,7 @@ def user_language(user):
 
 
 def get_user(user_id):
+    """The user with ``user_id``, or None (an account deleted since the event): how the evaluation tasks find them."""
     from django.contrib.auth import get_user_model  # pylint: disable=import-outside-toplevel
 
     return get_user_model().objects.filter(pk=user_id).first()
@@ -247,26 +248,32 @@ def _delegate(name, *args):
 
 
 def course_grade(user, course_key):
+    """``CourseGrade(percent, passed)`` of the learner in the course, or None (no grade, or no data here)."""
     return _delegate("course_grade", user, course_key)
 
 
 def block_score(user, course_key, usage_key):
+    """``Score(earned, possible)`` of every problem at or below the block, graded or not; or None."""
     return _delegate("block_score", user, course_key, usage_key)
 
 
 def course_completion(user, course_key):
+    """The fraction (0..1) of the completable leaves visible to the learner that they completed."""
     return _delegate("course_completion", user, course_key)
 
 
 def completed_blocks(user, course_key, usage_keys):
+    """The set of ``usage_keys`` the learner completed (empty where there is no data)."""
     return _delegate("completed_blocks", user, course_key, usage_keys)
 
 
 def certificate(user, course_key):
+    """``Certificate(mode, status)`` of the learner's certificate in the course, or None when they have none."""
     return _delegate("certificate", user, course_key)
 
 
 def course_blocks(course_key):
+    """The course's blocks for authoring rules (``usage_key``, ``block_type``, ...), or None if no such course."""
     return _delegate("course_blocks", course_key)
 
 
@@ -278,6 +285,7 @@ def is_course_staff(user, course_key):
 
 
 def is_enrolled(user, course_key):
+    """Whether the learner is actively enrolled; False for an anonymous user or no course, without asking."""
     if user is None or not getattr(user, "is_authenticated", False) or not course_key:
         return False
     return bool(_delegate("is_enrolled", user, str(course_key)))

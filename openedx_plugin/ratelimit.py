@@ -36,6 +36,7 @@ def parse(rate):
 
 
 def limit_for(scope):
+    """``(count, seconds)`` for ``scope``, or None (no limit); a setting older than a scope keeps its default."""
     limits = conf.get("OPENEDX_BADGES_RATE_LIMITS")
     if limits is None:
         limits = conf.RATE_LIMIT_DEFAULTS
@@ -46,6 +47,7 @@ def limit_for(scope):
 
 
 def client_id(request, key):
+    """Whom a limit counts: ``u<pk>`` for a signed-in user when ``key="user"``, else the client's address."""
     if key == "user" and getattr(request, "user", None) is not None and request.user.is_authenticated:
         return f"u{request.user.pk}"
     return "ip" + (request.META.get("REMOTE_ADDR") or "unknown")
@@ -74,6 +76,7 @@ def hit(scope, ident, now=None):
 
 
 def too_many(retry_after):
+    """The 429 every limited view answers, with ``Retry-After``; ``no-store``, so no cache replays it."""
     response = HttpResponse("Too many requests; try again later.\n", status=429,
                             content_type="text/plain; charset=utf-8")
     response["Retry-After"] = str(retry_after)

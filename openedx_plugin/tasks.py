@@ -87,6 +87,8 @@ def enqueue_on_commit(user_id, course_key, trigger):
 
 
 def on_commit_certificate_revoked(user_id, course_key, trigger):
+    """Queue ``certificate_revoked`` once the revocation commits (the signal handler calls this); if
+    the broker refuses it, keep it as a PendingEvaluation for the sweeper rather than lose it."""
     def send():
         try:
             publish(certificate_revoked, user_id, course_key, trigger)
@@ -136,6 +138,7 @@ def evaluate_learner(self, user_id, course_key, trigger):  # pylint: disable=unu
              autoretry_for=(DatabaseError,), retry_backoff=2, retry_backoff_max=300, retry_jitter=True,
              max_retries=20)
 def certificate_revoked(self, user_id, course_key, trigger):  # pylint: disable=unused-argument
+    """Revoke the badges a revoked certificate earned (``awarding.certificate_revoked``); retried as evaluations are."""
 
     return [str(award.uuid) for award in awarding.certificate_revoked(user_id, course_key, trigger)]
 

@@ -39,10 +39,12 @@ NS = "openedx_badges:backpacks"
 
 
 def enabled_providers():
+    """The providers learners may use, by name; a disabled one is neither listed nor reachable."""
     return list(BackpackProvider.objects.filter(enabled=True).order_by("name", "id"))
 
 
 def connection_of(user, provider):
+    """The learner's connection to ``provider``, or None when they never connected (or disconnected)."""
     return BackpackConnection.objects.filter(user=user, provider=provider).first()
 
 
@@ -199,6 +201,7 @@ def disconnect(user, provider):
 
 
 def set_auto_push(user, provider, enabled):
+    """Turn sending new awards to ``provider`` on or off; the number of connections changed (0: not connected)."""
     return BackpackConnection.objects.filter(user=user, provider=provider).update(auto_push=bool(enabled))
 
 
@@ -213,6 +216,7 @@ def retire_user(user):
 
 
 def max_retries():
+    """Retries before a push's attempt is final (``OPENEDX_BADGES_PUSH_MAX_RETRIES``); its failure then stays failed."""
     return int(conf.get("OPENEDX_BADGES_PUSH_MAX_RETRIES"))
 
 

@@ -20,6 +20,7 @@ from .. import conf
 
 
 def max_failures():
+    """Refused presentations a challenge survives (``OPENEDX_BADGES_DCC_MAX_FAILURES``); then it is dropped."""
     return int(conf.get("OPENEDX_BADGES_DCC_MAX_FAILURES"))
 
 

@@ -96,6 +96,7 @@ def callback(request):
 @login_required
 @require_POST
 def disconnect(request, provider_id):
+    """POST, signed-in learner: forget their tokens at ``provider`` (a disabled one too); 404 for an unknown one."""
     provider = get_object_or_404(BackpackProvider, pk=provider_id)
     if services.disconnect(request.user, provider):
         messages.success(request, _("%(name)s is disconnected.") % {"name": provider.name})
@@ -105,6 +106,7 @@ def disconnect(request, provider_id):
 @login_required
 @require_POST
 def auto_push(request, provider_id):
+    """POST, the learner's own connection to an enabled provider (404 otherwise): turn auto-push on or off."""
     provider = _provider(provider_id)
     get_object_or_404(BackpackConnection, user=request.user, provider=provider)
     services.set_auto_push(request.user, provider, request.POST.get("enabled") in ("1", "true", "on"))
@@ -135,6 +137,7 @@ def push(request, provider_id, award_uuid):
 @require_POST
 @ratelimit.ratelimit("push", key="user")
 def retry(request, attempt_id):
+    """POST, rate-limited: send one of the learner's own push attempts again (404 for another learner's)."""
     attempt = get_object_or_404(PushAttempt, pk=attempt_id, award__user=request.user)
     services.retry_push(attempt)
     return redirect(request.POST.get("next") if _safe_next(request) else CONNECTIONS)

@@ -39,10 +39,12 @@ def _seconds(name, default):
 
 
 def doc_timeout():
+    """Seconds a public document stays cached (``OPENEDX_BADGES_PUBLIC_CACHE_SECONDS``); 0 turns caching off."""
     return _seconds("OPENEDX_BADGES_PUBLIC_CACHE_SECONDS", 3600)
 
 
 def verify_timeout():
+    """Seconds a verification result stays cached (``OPENEDX_BADGES_VERIFY_CACHE_SECONDS``); 0: not cached."""
     return _seconds("OPENEDX_BADGES_VERIFY_CACHE_SECONDS", 300)
 
 
@@ -86,10 +88,12 @@ class Cached:
 
 
 def serialize(document):
+    """The JSON text exactly as served: the one form the cache stores and the ETag is computed from."""
     return json.dumps(document, ensure_ascii=False, indent=2)
 
 
 def make(document, status=200):
+    """A ``Cached`` of ``document``: its served text and an ETag from its digest, so equal documents share an ETag."""
     body = serialize(document)
     return Cached(status, body, '"' + hashlib.sha256(body.encode()).hexdigest()[:32] + '"')
 
@@ -148,6 +152,7 @@ def verification(award, compute):
 
 
 def award_namespaces(award):
+    """What the award's verification depends on: the award, its issuer, its badge class and its status list."""
     badge_class = award.badge_class
     spaces = [f"award:{award.uuid}", f"issuer:{badge_class.issuer.uuid}", f"badge:{badge_class.uuid}"]
     if award.status_list_id:
@@ -177,6 +182,7 @@ def invalidate_issuer(issuer):
 
 
 def invalidate_badge_class(badge_class):
+    """A badge class edit or deletion: everything built from it is missed from then on."""
     bump(f"badge:{badge_class.uuid}")
 
 
@@ -195,6 +201,8 @@ def _on_save(sender, instance, created=False, **kwargs):  # pylint: disable=unus
 
 
 def connect():
+    """Invalidate on every save or delete of the cached models (admin edits included); run at import,
+    and harmless when run again (``dispatch_uid``)."""
     for model in ("Issuer", "BadgeClass", "SigningKey", "StatusList", "Award"):
         sender = f"openedx_badges.{model}"
         post_save.connect(_on_save, sender=sender, dispatch_uid=f"openedx_badges.caching.save.{model}")

@@ -76,6 +76,7 @@ def parse_datetime(value: str) -> datetime:
 
 
 def issuer_id(document: dict) -> str | None:
+    """The issuer's id whether ``issuer`` is a string or an object; None when it is missing or malformed."""
     issuer = document.get("issuer")
     if isinstance(issuer, dict):
         issuer = issuer.get("id")

@@ -461,6 +461,7 @@ def stats() -> dict:
 
 
 def clear_cache() -> None:
+    """Forget the learned shapes and zero the counters: for tests, and a fresh measurement of ``stats()``."""
     with _lock:
         _shapes.clear()
         for k in _stats:

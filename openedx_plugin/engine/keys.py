@@ -145,6 +145,7 @@ def public_pem(key) -> bytes:
 
 
 def load_private_pem(data: bytes | str, password: bytes | str | None = None):
+    """A private key from PEM (text or bytes, maybe encrypted); EngineError, not cryptography's, if unreadable."""
     if isinstance(data, str):
         data = data.encode("ascii")
     if isinstance(password, str):
@@ -156,6 +157,7 @@ def load_private_pem(data: bytes | str, password: bytes | str | None = None):
 
 
 def load_public_pem(data: bytes | str):
+    """A public key from PEM (text or bytes); EngineError if it cannot be read."""
     if isinstance(data, str):
         data = data.encode("ascii")
     try:

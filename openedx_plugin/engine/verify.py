@@ -229,6 +229,8 @@ def verify_credential(
     now: datetime | None = None,
     loader=None,
 ) -> VerificationResult:
+    """Check an OB 3.0 credential's structure, proof, dates and status, with DID and status-list fetching
+    injected by the caller; a bad credential is an answer, not an error: ``ok``, ``checks`` and ``errors``."""
     result = VerificationResult()
     now = now or datetime.now(UTC)
     if now.tzinfo is None:

@@ -53,11 +53,13 @@ def _json_entry(url, document, content_type, status=200):
 
 
 def origin_of(url):
+    """``scheme://host[:port]`` of ``url``: a bundle is per origin, since did:web and every URL name it."""
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}"
 
 
 def default_origin():
+    """The origin exported when none is named: the default issuer's (else the first); BundleError without issuers."""
     issuer = Issuer.objects.filter(is_default=True).first() or Issuer.objects.order_by("id").first()
     if issuer is None:
         raise BundleError("There is no issuer: nothing to export.")
@@ -203,6 +205,7 @@ def nginx_conf(index):
 
 
 def readme(index):
+    """The bundle's README.md: what it holds and how to serve it, for whoever hosts it once the LMS is gone."""
     count = len(index["documents"])
     issuers = "\n".join(f"- {issuer['name']}: `{issuer['did']}`" for issuer in index["issuers"])
     return f"""# Open Badges verification bundle for {index['origin']}

@@ -71,6 +71,7 @@ MAX_ROUNDS = 5
 
 
 def reason_for(key):
+    """The revocation reason a replaced credential carries: verifiers and the learner see which key was withdrawn."""
     return f"The signing key {key.key_id} was compromised; this credential was replaced by a new one."
 
 

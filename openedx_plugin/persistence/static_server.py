@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 
 def load_routes(folder):
+    """URL path -> the ``index.json`` entry (file, media type, status) the handler answers it with."""
     index = json.loads((Path(folder) / "index.json").read_text(encoding="utf-8"))
     return {doc["path"]: doc for doc in index["documents"].values()}
 
@@ -56,6 +57,7 @@ class BundleHandler(BaseHTTPRequestHandler):
 
 
 def main(argv=None):
+    """The command line: serve ``folder`` until interrupted (``argv`` for the tests; None: ``sys.argv``)."""
     parser = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
     parser.add_argument("folder")
     parser.add_argument("--port", type=int, default=8080)

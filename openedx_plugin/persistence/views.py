@@ -67,6 +67,8 @@ def _presentation(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def bind_did(request, award_uuid):
+    """The signed-in learner's own badge only (404 otherwise; 429 when rate-limited). GET: a fresh single-use
+    challenge; POST: a DID authentication presentation answering it binds the badge to that DID."""
     award = get_object_or_404(Award.objects.select_related("badge_class__issuer"), uuid=award_uuid,
                               user=request.user)
     key = _cache_key(request.user, award)

@@ -34,4 +34,5 @@ def schema():
 
 
 def as_yaml():
+    """The OpenAPI schema as YAML text, what ``manage.py badges_openapi`` writes."""
     return OpenAPIRenderer().render(schema()).decode("utf-8")

@@ -64,6 +64,7 @@ def _image(data, mime):
 
 @require_safe
 def did_document_default(request):
+    """The default did:web issuer's DID document, for verifiers resolving the bare domain; 404 when there is none."""
     def build():
         issuer = Issuer.objects.filter(is_default=True, identity="did:web").first()
         if issuer is None:
@@ -75,6 +76,7 @@ def did_document_default(request):
 
 @require_safe
 def did_document(request, issuer_uuid):
+    """The issuer's DID document, which verifiers resolve for its keys; 404 for an issuer that is not did:web."""
     def build():
         return issuing.did_document(get_object_or_404(Issuer, uuid=issuer_uuid, identity="did:web")), 200
 
@@ -83,6 +85,7 @@ def did_document(request, issuer_uuid):
 
 @require_safe
 def issuer(request, issuer_uuid):
+    """The issuer's OB 2.0 Profile, which assertions and badge classes link to; 404 for an unknown issuer."""
     def build():
         return issuing.issuer_ob2(get_object_or_404(Issuer, uuid=issuer_uuid)), 200
 
@@ -91,6 +94,7 @@ def issuer(request, issuer_uuid):
 
 @require_safe
 def issuer_image(request, issuer_uuid):
+    """The issuer's image, served so it cannot run anything; 404 when the issuer has none."""
     found = get_object_or_404(Issuer, uuid=issuer_uuid)
     if not found.image_data:
         raise Http404("This issuer has no image.")
@@ -99,6 +103,7 @@ def issuer_image(request, issuer_uuid):
 
 @require_safe
 def key(request, issuer_uuid, key_id):
+    """The OB 2.0 CryptographicKey of an RSA key, to check signed assertions; 404 once the key is compromised."""
     def build():
         signing_key = get_object_or_404(SigningKey, issuer__uuid=issuer_uuid, key_id=key_id, kind=SigningKey.RSA,
                                         compromise__isnull=True)
@@ -109,6 +114,7 @@ def key(request, issuer_uuid, key_id):
 
 @require_safe
 def revocation_list(request, issuer_uuid):
+    """The issuer's OB 2.0 revocation list; clients keep it a minute only, so revocations reach verifiers soon."""
     def build():
         return issuing.revocation_list_ob2(get_object_or_404(Issuer, uuid=issuer_uuid)), 200
 
@@ -118,6 +124,7 @@ def revocation_list(request, issuer_uuid):
 
 @require_safe
 def status_list(request, list_uuid):
+    """A status list credential, where 3.0 verifiers read revocation and suspension; 404 for an unknown list."""
     def build():
         found = get_object_or_404(StatusList.objects.select_related("issuer"), uuid=list_uuid)
         return issuing.status_list_credential(found), 200
@@ -127,6 +134,7 @@ def status_list(request, list_uuid):
 
 @require_safe
 def badge_class(request, badge_uuid):
+    """The OB 2.0 BadgeClass that awards link to; 404 for an unknown badge."""
     def build():
         found = get_object_or_404(BadgeClass.objects.select_related("issuer"), uuid=badge_uuid)
         return issuing.badge_class_ob2(found), 200
@@ -136,6 +144,7 @@ def badge_class(request, badge_uuid):
 
 @require_safe
 def badge_image(request, badge_uuid):
+    """The badge's artwork (not baked), served so an SVG cannot run anything; 404 for an unknown badge."""
     found = get_object_or_404(BadgeClass, uuid=badge_uuid)
     mime, data = baked.artwork(found)
     return _image(data, mime)
@@ -162,6 +171,7 @@ def assertion(request, award_uuid):
 
 @require_safe
 def credential(request, award_uuid):
+    """The award's signed OB 3.0 credential as issued, revoked ones too (their status list says so); 404 if unknown."""
     def build():
         return _award(award_uuid).ob3_credential, 200
 
@@ -170,6 +180,8 @@ def credential(request, award_uuid):
 
 @require_safe
 def baked_image(request, award_uuid, version, fmt):
+    """The award's image with its credential baked in, a download for anyone with the link; tracked, with
+    ``by_owner`` when the learner downloads their own."""
     found = _award(award_uuid)
     mime, data = baked.bake(found, version, fmt)
     response = _image(data, mime)

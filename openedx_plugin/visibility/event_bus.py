@@ -84,6 +84,7 @@ def delivery(signal, award):
 
 
 def record(signal, award, event_time, error):
+    """Keep an event the bus did not take in the outbox, so ``retry_failed`` (the sweeper) produces it later."""
     with transaction.atomic():
         BusEventOutbox.objects.create(event_type=signal.event_type, award_id=award.pk, event_time=event_time,
                                       last_error=error[:2000])
@@ -126,4 +127,5 @@ def retry_failed(limit=200):
 
 
 def waiting_count():
+    """How many outbox events are not sent yet, those past ``MAX_ATTEMPTS`` (no longer retried) included."""
     return BusEventOutbox.objects.filter(sent_at__isnull=True).count()

@@ -48,10 +48,12 @@ def _per_month(queryset, field, bounds):
 
 
 def awards_per_month(bounds):
+    """``[("YYYY-MM", awards created)]`` for each month between consecutive ``bounds``, for the overview."""
     return _per_month(Award.objects.all(), "created", bounds)
 
 
 def revocations_per_month(bounds):
+    """``[("YYYY-MM", awards revoked)]`` by revocation date, for each month between consecutive ``bounds``."""
     return _per_month(Award.objects.filter(revoked=True), "revoked_at", bounds)
 
 

@@ -7,4 +7,5 @@ from . import overview
 
 @shared_task(name="openedx_badges.refresh_overview", ignore_result=True)
 def refresh_overview():
+    """Celery beat's task, every ten minutes: bring the overview's award tallies up to date."""
     return overview.refresh_tallies()

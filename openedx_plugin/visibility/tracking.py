@@ -31,6 +31,7 @@ EVENT_NAMES = (AWARDED, REVOKED, SUSPENDED, REINSTATED, VISIBILITY, SHARED, DOWN
 
 
 def enabled():
+    """Whether badge events reach the tracking log (``OPENEDX_BADGES_TRACKING_ENABLED``), read at every event."""
     return conf.get("OPENEDX_BADGES_TRACKING_ENABLED")
 
 
@@ -48,6 +49,7 @@ def award_fields(award):
 
 
 def emit(name, award=None, **fields):
+    """Emit ``name`` with the award's fields and ``fields``; nothing when tracking is off. Every event passes here."""
     if not enabled():
         return
     data = award_fields(award) if award is not None else {}
@@ -56,31 +58,38 @@ def emit(name, award=None, **fields):
 
 
 def awarded(award):
+    """An award issued, with the component that issued it (``issuing_component``) and its sequence number."""
     source = (award.provenance or {}).get("source", "")
     emit(AWARDED, award, issuing_component=source or None, sequence=award.sequence)
 
 
 def revoked(award):
+    """An award revoked; the event carries the award's fields only, not the reason given."""
     emit(REVOKED, award)
 
 
 def suspended(award):
+    """An award suspended (held), sent once the suspension commits."""
     emit(SUSPENDED, award)
 
 
 def reinstated(award, new_award=None):
+    """A held or revoked award restored; ``new_assertion_uuid`` names the replacement when one was issued."""
     emit(REINSTATED, award, new_assertion_uuid=str(new_award.uuid) if new_award is not None else None)
 
 
 def visibility_changed(award, public, show_name):
+    """The learner changed who may see the award (``public``) or whether their name shows (``show_name``)."""
     emit(VISIBILITY, award, public=bool(public), show_name=bool(show_name))
 
 
 def shared(award, channel):
+    """The learner shared the award on ``channel`` (one of ``SHARE_CHANNELS``), as ``social_network``."""
     emit(SHARED, award, social_network=channel)
 
 
 def downloaded(award, version, fmt, user_id=None):
+    """A baked image downloaded, as ``<version>.<fmt>``; ``by_owner`` when ``user_id`` is the award's learner."""
     emit(DOWNLOADED, award, format=f"{version}.{fmt}", by_owner=user_id is not None and user_id == award.user_id)
 
 
@@ -93,8 +102,10 @@ def push_finished(attempt):
 
 
 def viewed(award, viewer_id):
+    """The award's public page seen; ``by_owner`` when the viewer is its learner (None: an anonymous viewer)."""
     emit(VIEWED, award, by_owner=viewer_id is not None and viewer_id == award.user_id)
 
 
 def wallet_viewed(user_id, badge_count):
+    """The learner opened their wallet, holding ``badge_count`` badges; no award fields."""
     emit(WALLET_VIEWED, user_id=user_id, badge_count=badge_count)

@@ -18,27 +18,33 @@ class ProviderError(PermanentError):
 
 
 def encrypt_text(value):
+    """``value`` encrypted with the key store, for a model field; None for an empty value (nothing stored)."""
     return keystore.encrypt(value.encode("utf-8")) if value else None
 
 
 def decrypt_text(token):
+    """The text of an encrypted field, or "" when nothing is stored; KeyStoreError if the key cannot open it."""
     return keystore.decrypt(token).decode("utf-8") if token else ""
 
 
 def provider_secret(provider):
+    """The operator's client secret for ``provider``, decrypted only when a request needs it."""
     return decrypt_text(provider.secret_encrypted)
 
 
 def set_provider_secret(provider, secret):
+    """Store the operator's client secret for ``provider`` encrypted; ``provider_secret`` reads it back."""
     provider.secret_encrypted = encrypt_text(secret)
     provider.save(update_fields=["secret_encrypted"])
 
 
 def access_token(connection):
+    """The learner's access token at the host, decrypted for one request; "" when there is none."""
     return decrypt_text(connection.access_token_encrypted)
 
 
 def refresh_token(connection):
+    """The learner's refresh token at the host, decrypted for one request; "" when there is none."""
     return decrypt_text(connection.refresh_token_encrypted)
 
 
@@ -102,6 +108,7 @@ class Provider:
 
     @property
     def label(self):
+        """The provider's name as the operator set it, for the learner's messages."""
         return self.provider.name
 
     def applies_to(self, award):
@@ -110,15 +117,19 @@ class Provider:
 
     # Learner connections (OAuth providers override these).
     def start_connect(self, connection, redirect_uri):
+        """Where to send the learner to allow access (OAuth providers); others refuse with ProviderError."""
         raise ProviderError(f"{self.label} is not connected through a redirect.")
 
     def finish_connect(self, connection, params, redirect_uri):
+        """Store the tokens of the host's answer at ``redirect_uri`` (OAuth providers); others refuse."""
         raise ProviderError(f"{self.label} is not connected through a redirect.")
 
     def refresh(self, connection):
+        """Renew the access token after a 401 or expiry; providers without refresh tokens say to reconnect."""
         raise AuthError(f"{self.label} refused the access token and it cannot be refreshed; reconnect.")
 
     def token_expired(self, connection, margin=60):
+        """Whether the access token expires within ``margin`` seconds, so ``bearer`` refreshes it first."""
         return bool(connection.expires_at and connection.expires_at <= timezone.now() + timedelta(seconds=margin))
 
     def bearer(self, connection):
