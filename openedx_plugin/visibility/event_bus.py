@@ -92,7 +92,7 @@ def record(signal, award, event_time, error):
 
 def produce(signal, award, event_time):
     """Produce one badge event to every enabled topic, straight to the bus; the errors, if any."""
-    from openedx_events.event_bus import get_producer  # pylint: disable=import-outside-toplevel
+    from openedx_events.event_bus import get_producer  # pylint: disable=import-outside-toplevel  (loaded on the first send to the bus, not at app start)
 
     data = {"badge": award.as_badge_data(public_urls.badge_image_url(award.badge_class))}
     metadata = signal.generate_signal_metadata(time=event_time)
