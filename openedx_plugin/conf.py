@@ -10,8 +10,6 @@ code-annotations lists them in the platform's settings reference.
 
 import copy
 
-from django.conf import settings
-
 # Scopes of OPENEDX_BADGES_RATE_LIMITS and their limits ("N/s", "N/m", "N/h"; None: no limit).
 # A host's dict may name only some scopes: a scope it leaves out keeps the limit here, except
 # the two oldest scopes ("verify", "push"), whose absence has always meant "no limit".
@@ -238,6 +236,10 @@ def get(name):
     """
     if name not in DEFAULTS:
         raise KeyError(f"{name} is not an Open Badges setting (openedx_plugin/conf.py).")
+    # Django's settings only here: the plugin settings modules and the Tutor plugin's tests
+    # import this module for its defaults, where Django may not be installed.
+    from django.conf import settings  # pylint: disable=import-outside-toplevel
+
     return getattr(settings, name, DEFAULTS[name])
 
 
