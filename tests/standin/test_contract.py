@@ -405,3 +405,17 @@ def test_p13_tracker_emit():
     assert event["data"] == {"badge_uuid": "x"}
     assert "timestamp" in event
     tracking_log.EVENTS.clear()
+
+
+def test_e7_event_bus_producer_config():
+    import openedx_events.apps  # pylint: disable=import-outside-toplevel
+
+    handler = inspect.getsource(openedx_events.apps.general_signal_handler)
+    assert 'getattr(settings, "EVENT_BUS_PRODUCER_CONFIG", {}).get(signal.event_type, {})' in handler
+    assert '"event_key_field"' in handler and '"enabled"' in handler
+    for signal in (events.BADGE_AWARDED, events.BADGE_REVOKED):
+        topics = settings.EVENT_BUS_PRODUCER_CONFIG[signal.event_type]
+        assert topics["learning-badges-lifecycle"]["event_key_field"] == "badge.uuid"
+        assert isinstance(topics["learning-badges-lifecycle"]["enabled"], bool)
+        # the key field names a field of the event's data, as the producer reads it
+        assert "badge" in signal.init_data and "uuid" in {f.name for f in attr.fields(events_data.BadgeData)}
