@@ -7,6 +7,7 @@ another implementation gets located.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import functools
 import hashlib
@@ -289,6 +290,25 @@ def _check_proof_metadata(proof: dict, document: dict, expected_proof_purpose: s
 
 
 @_verifying_guard
+@contextlib.contextmanager
+def canonicalising_for_verification():
+    """
+    Canonicalising a document under verification (either suite): its engine errors become the
+    ``VerificationError`` a verifier reports, with the reason (over budget, content that
+    cannot be signed reliably, an unknown context, anything else).
+    """
+    try:
+        yield
+    except jsonld.BudgetExceeded as exc:
+        raise VerificationError(f"refused before checking the signature: {exc}") from exc
+    except SigningError as exc:
+        raise VerificationError(f"{exc.field}: {exc.reason}; such content is not reliably signed") from exc
+    except ContextError as exc:
+        raise VerificationError(str(exc)) from exc
+    except EngineError as exc:
+        raise VerificationError(f"cannot canonicalise: {exc}") from exc
+
+
 def verify(
     document: dict,
     resolve_verification_method: ResolveVM,
@@ -330,18 +350,10 @@ def verify(
         _check_proof_terms(config["@context"])
     except SigningError as exc:
         raise VerificationError(f"{exc.field}: {exc.reason}") from exc
-    try:
+    with canonicalising_for_verification():
         account = jsonld.meter(document, budget)  # the proof options are part of the document
         canon_doc = canonical_document(document, loader, strict=False, budget=account)
         canon_config = canonical_proof_config(config, loader, strict=False, budget=account)
-    except jsonld.BudgetExceeded as exc:
-        raise VerificationError(f"refused before checking the signature: {exc}") from exc
-    except SigningError as exc:
-        raise VerificationError(f"{exc.field}: {exc.reason}; such content is not reliably signed") from exc
-    except ContextError as exc:
-        raise VerificationError(str(exc)) from exc
-    except EngineError as exc:
-        raise VerificationError(f"cannot canonicalise: {exc}") from exc
     try:
         public_key.verify(signature, hash_data(canon_config, canon_doc))
     except InvalidSignature:

@@ -23,7 +23,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
 from . import dataintegrity, jsonld
-from .errors import ContextError, EngineError, SigningError, VerificationError
+from .errors import EngineError, SigningError, VerificationError
 from .keys import multibase_decode
 
 __all__ = ["PROOF_TYPE", "CONTEXT", "sign", "verify_proof"]
@@ -91,14 +91,8 @@ def verify_proof(document: dict, proof: dict, public_key: ed25519.Ed25519PublicK
         raise VerificationError(f"proofValue: {exc}") from exc
     if len(signature) != 64:
         raise VerificationError("proofValue is not a 64-byte Ed25519 signature")
-    try:
+    with dataintegrity.canonicalising_for_verification():
         data = _verify_data({k: v for k, v in document.items() if k != "proof"}, proof, loader)
-    except SigningError as exc:
-        raise VerificationError(f"{exc.field}: {exc.reason}; such content is not reliably signed") from exc
-    except ContextError as exc:
-        raise VerificationError(str(exc)) from exc
-    except EngineError as exc:
-        raise VerificationError(f"cannot canonicalise: {exc}") from exc
     try:
         public_key.verify(signature, data)
     except InvalidSignature:
