@@ -11,7 +11,8 @@ layers, lowest first (a module may import its own layer and the ones below):
     rules             the rule language (its kinds, their checks, words and editor forms)
     models            the tables, and what an award knows of itself (state, event data)
     credentials       the documents of an award: build, sign, status lists, keys, URLs, verify
-                      (with the DID-Auth check and the DID-bound credential)
+                      (with the DID-Auth check and the DID-bound credential), and skills
+                      (alignments from taxonomies, the learner's skills profile)
     backpacks         pushing credentials to backpacks and wallets (providers, the push task)
     awards            the pipeline (evaluate, award, revoke), bulk awards, the follow-ups
     persistence,      the static verification bundle, key compromise and its re-issue;
@@ -39,7 +40,9 @@ LAYERS = [
     ("models",),
     # The DID-Auth check is pure (engine only); a credential bound to a proven DID is one
     # more document of an award, so both sit with the credentials.
-    ("credentials", "backpacks.didauth", "persistence.binding"),
+    # Skills read badges and awards, and the taxonomies through compat, to build alignments
+    # and the learner's skills profile.
+    ("credentials", "backpacks.didauth", "persistence.binding", "skills"),
     ("backpacks",),
     ("awards", "visibility.event_bus"),
     ("persistence", "visibility"),
