@@ -34,6 +34,15 @@ def _units(tree):
     return tree.of_type("vertical")
 
 
+def course_home(request, course_key):
+    """
+    The LMS's ``courses/<course>/course/``: the platform redirects it to the Learning MFE's course
+    home; here the outline is the course's home (compat.course_home_url links here).
+    """
+    _course(course_key)
+    return redirect("course-outline", course_key=course_key)
+
+
 def outline(request, course_key):
     """The course outline: sections, subsections and units, with what the learner has completed."""
     course = _course(course_key)

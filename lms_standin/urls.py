@@ -32,6 +32,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("courses/<str:course_key>/", courseware_views.outline, name="course-outline"),
+    # The LMS's course home (openedx/features/course_experience): a redirect to the course (row T5).
+    path("courses/<str:course_key>/course/", courseware_views.course_home, name="course-home"),
     path("courses/<str:course_key>/enroll/", courseware_views.enroll, name="course-enroll"),
     path("courses/<str:course_key>/progress/", courseware_views.progress, name="course-progress"),
     path("courses/<str:course_key>/unit/<str:usage_key>/", courseware_views.unit, name="course-unit"),

@@ -16,7 +16,7 @@ from . import compat, ratelimit, rules
 from .awards import awarding
 from .credentials import issuing, public_urls
 from .engine.images import ImageError
-from .models import ACHIEVEMENT_TYPES, Award, BadgeClass, BadgeRule
+from .models import ACHIEVEMENT_TYPES, Award, BadgeClass, BadgeRule, pathway_problem
 
 EDITABLE_FIELDS = ("name", "description", "criteria_narrative", "criteria_url", "achievement_type",
                    "alignments", "tags", "level", "validity_days")
@@ -130,6 +130,9 @@ def _save_rule(badge, condition, course_key):
             raise ValidationError({"rule": "A badge cannot require itself."})
         if not BadgeClass.objects.filter(uuid=uuid).exists():
             raise ValidationError({"rule": f"Unknown prerequisite badge {uuid}."})
+    problem = pathway_problem(badge.uuid, condition)  # and no cycle through other pathways
+    if problem:
+        raise ValidationError({"rule": problem})
     BadgeRule.objects.update_or_create(badge_class=badge, defaults={"condition": condition, "enabled": True})
 
 

@@ -205,6 +205,14 @@ def block_url(course_key, usage_key):
     return f"{lms_root_url()}/courses/{course_key}/jump_to/{usage_key}"
 
 
+def course_home_url(course_key):
+    """
+    Where a learner goes to a course: the LMS's ``courses/<course>/course/``, which the platform
+    redirects to the course's home in the Learning MFE (contract row T5).
+    """
+    return f"{lms_root_url()}/courses/{course_key}/course/"
+
+
 def user_language(user):
     """The learner's preferred language (the platform's ``pref-lang``), or None."""
     try:

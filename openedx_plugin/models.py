@@ -22,7 +22,7 @@ from openedx_events.learning.data import BadgeData, BadgeTemplateData, UserData,
 
 from .engine import dataintegrity, ob2, ob3
 from .engine.errors import EngineError
-from .rules import RuleError, referenced_courses, validate
+from .rules import RuleError, cycle_through, referenced_badges, referenced_courses, validate
 from .visibility.indexes import OVERVIEW_AWARD_INDEXES, OVERVIEW_PUSH_INDEXES
 
 IDENTITY_DID_WEB = "did:web"
@@ -451,6 +451,63 @@ class BadgeRule(models.Model):
             validate(self.condition)
         except RuleError as exc:
             raise ValidationError({"condition": str(exc)}) from exc
+        try:
+            badge = self.badge_class  # set, though perhaps not saved yet, when an admin inline cleans it
+        except BadgeClass.DoesNotExist:
+            badge = None
+        problem = pathway_problem(badge.uuid if badge is not None else None, self.condition)
+        if problem:
+            raise ValidationError({"condition": problem})
+
+    @staticmethod
+    def requirement_graph():
+        """Badge UUID -> the badge UUIDs its rule counts, for every rule of the site (one query)."""
+        graph = {}
+        for badge_uuid, condition in BadgeRule.objects.values_list("badge_class__uuid", "condition"):
+            try:
+                validate(condition)
+            except RuleError:
+                continue
+            named = referenced_badges(condition)
+            if named:
+                graph[str(badge_uuid)] = named
+        return graph
+
+
+def pathway_problem(badge_uuid, condition):
+    """
+    What is wrong with the badges a (valid) rule names, in the author's words, or "": a badge
+    requiring itself, an unknown badge, or a cycle through other pathways (a requires b
+    requires a, which nobody could ever earn). Every save path of a rule asks this.
+    """
+    named = referenced_badges(condition)
+    if not named:
+        return ""
+    if badge_uuid is not None and str(badge_uuid) in named:
+        return str(_("A badge cannot require itself."))
+    known = {str(value) for value in BadgeClass.objects.filter(uuid__in=valid_uuids(named)).values_list("uuid", flat=True)}
+    unknown = [uuid for uuid in named if uuid not in known]
+    if unknown:
+        return str(_("Unknown badge: {uuid}.")).format(uuid=unknown[0])
+    if badge_uuid is not None:
+        chain = cycle_through(badge_uuid, condition, BadgeRule.requirement_graph())
+        if chain:
+            names = dict(BadgeClass.objects.filter(uuid__in=valid_uuids(chain)).values_list("uuid", "name"))
+            named_chain = " → ".join(names.get(uuid_value, uuid_value) for uuid_value in valid_uuids(chain))
+            return str(_("These badges would require each other, so nobody could earn them: {chain}.")).format(
+                chain=named_chain)
+    return ""
+
+
+def valid_uuids(values):
+    """The valid UUIDs among ``values`` (strings a rule names), as UUID objects the database can compare."""
+    found = []
+    for value in values:
+        try:
+            found.append(uuid.UUID(str(value)))
+        except ValueError:
+            continue
+    return found
 
 
 class PendingEvaluation(models.Model):

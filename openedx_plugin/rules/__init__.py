@@ -19,7 +19,10 @@ usage key, fractions are 0..1):
   ``all_total``), so a practice subsection scores as a graded one does
   (``SCORE_DEFINITION`` says it in the author's words)
 - ``units_completed``: ``course``, ``blocks``
-- ``badges``: ``badges`` (badge class UUIDs), optional ``at_least`` (default: all)
+- ``badges``: ``badges`` (badge class UUIDs), optional ``at_least`` (default: all); a pathway's
+  milestone also has an optional ``milestone`` (its title) and ``optional`` (badge UUIDs shown
+  as optional steps, never counted); a pathway is one such leaf or an ``all`` of them, its
+  milestones in order (``openedx_plugin.pathways.structure``)
 """
 
 from collections.abc import Mapping
@@ -80,6 +83,32 @@ def referenced_courses(condition):
 def referenced_badges(condition):
     """Badge ids a pathway rule needs: a newly held badge re-evaluates the rules that name it."""
     return sorted({uuid for leaf in leaves(condition) for uuid in KINDS[leaf["kind"]].badges_named(leaf)})
+
+
+def cycle_through(badge_uuid, condition, requires):
+    """
+    A chain of badges that leads from ``condition`` back to ``badge_uuid`` (the pathway would
+    require itself through other pathways), or None. ``requires`` maps a badge UUID to the
+    badge UUIDs its own rule counts (every other pathway of the site; the saved rule of
+    ``badge_uuid`` itself is left out of it by the caller or ignored here).
+    """
+    target = str(badge_uuid)
+    start = [str(uuid) for uuid in referenced_badges(condition)]
+    parents, queue = {uuid: None for uuid in start}, list(start)
+    while queue:
+        current = queue.pop(0)
+        if current == target:
+            chain = []
+            while current is not None:
+                chain.append(current)
+                current = parents[current]
+            return [target] + chain[::-1]
+        for following in requires.get(current, ()):
+            following = str(following)
+            if following not in parents:
+                parents[following] = current
+                queue.append(following)
+    return None
 
 
 def interests(condition):

@@ -321,6 +321,17 @@ class Badges(RuleKind):
         at_least = node.get("at_least", len(badges))
         if isinstance(at_least, bool) or not isinstance(at_least, int) or not 1 <= at_least <= len(badges):
             raise RuleError(_("'at_least' must be a whole number from 1 to the number of badges."))
+        # Two optional keys of a pathway's milestone (pathways.structure): its title, and badges
+        # shown beside it as optional steps that never count towards the rule.
+        milestone = node.get("milestone")
+        if milestone is not None and (not isinstance(milestone, str) or len(milestone) > 255):
+            raise RuleError(_("'milestone' must be a title of at most 255 characters."))
+        optional = node.get("optional")
+        if optional is not None:
+            if not isinstance(optional, list) or not all(isinstance(b, str) for b in optional):
+                raise RuleError(_("'optional' needs a list of badge ids."))
+            if set(optional) & set(badges):
+                raise RuleError(_("A badge is either required or optional, not both."))
 
     def badges_named(self, node):
         return list(node["badges"])
@@ -331,6 +342,9 @@ class Badges(RuleKind):
         need = node.get("at_least", len(node["badges"]))
         met = have >= need
         text = _("{have} of {need} badges earned.").format(have=have, need=need)
+        if node.get("milestone"):
+            text = _("{milestone}: {have} of {need} badges earned.").format(milestone=node["milestone"],
+                                                                             have=have, need=need)
         outcome = Outcome(met, [Progress(self.name, met, text, have, need)])
         if met:
             outcome.evidence.append({"name": _("Badges earned"),
@@ -342,8 +356,16 @@ class Badges(RuleKind):
         listed = ", ".join(badge_names.get(uuid) or _("a badge that no longer exists") for uuid in chosen)
         at_least = node.get("at_least", len(chosen))
         if at_least >= len(chosen):
-            return _("Earn all of these badges: {badges}.").format(badges=listed)
-        return _("Earn {count} of these badges: {badges}.").format(count=at_least, badges=listed)
+            text = _("Earn all of these badges: {badges}.").format(badges=listed)
+        else:
+            text = _("Earn {count} of these badges: {badges}.").format(count=at_least, badges=listed)
+        if node.get("milestone"):
+            text = _("{milestone}: {rule}").format(milestone=node["milestone"], rule=text)
+        if node.get("optional"):
+            optional = ", ".join(badge_names.get(uuid) or _("a badge that no longer exists")
+                                 for uuid in node["optional"])
+            text = _("{rule} Optional, not counted: {badges}.").format(rule=text, badges=optional)
+        return text
 
     def from_form(self, condition, key, _, errors, allowed):
         chosen = strings(condition.get("badges"))
@@ -365,7 +387,16 @@ class Badges(RuleKind):
                                               "or leave it empty for all of them.")
                 return None
             leaf["at_least"] = int(number)
+        # A pathway's milestone title and optional steps (set in the pathway editor) are kept
+        # when the block's editor, which does not show them, saves the leaf again.
+        for name in ("milestone", "optional"):
+            if condition.get(name):
+                leaf[name] = condition[name]
         return leaf
 
     def to_form(self, leaf):
-        return {"badges": list(leaf["badges"]), "at_least": str(leaf["at_least"]) if "at_least" in leaf else ""}
+        shown = {"badges": list(leaf["badges"]), "at_least": str(leaf["at_least"]) if "at_least" in leaf else ""}
+        for name in ("milestone", "optional"):
+            if leaf.get(name):
+                shown[name] = leaf[name]
+        return shown

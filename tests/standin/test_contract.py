@@ -348,6 +348,14 @@ def test_t2_lms_root_url(client, student, course):
     assert client.get(url.removeprefix(settings.LMS_ROOT_URL)).status_code == 302
 
 
+def test_t5_course_home_url(client, student, course):
+    url = compat.course_home_url(COURSE_KEY)
+    assert url == f"{settings.LMS_ROOT_URL}/courses/{COURSE_KEY}/course/"
+    client.force_login(student)
+    response = client.get(url.removeprefix(settings.LMS_ROOT_URL))
+    assert response.status_code == 302 and response.url == f"/courses/{COURSE_KEY}/"
+
+
 def test_t3_url_config():
     from django.urls import reverse
 
