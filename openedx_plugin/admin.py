@@ -36,6 +36,7 @@ from .models import (
     SigningKey,
     StatusList,
 )
+from .pathways import admin as pathway_admin
 from .persistence import admin as persistence_admin  # issue 21: keys' admin (compromise), bundle export
 
 ISSUE_PERMISSION = "openedx_badges.issue_award"
@@ -199,13 +200,21 @@ class BadgeClassAdmin(ImageUploadMixin, admin.ModelAdmin):
 
     def get_urls(self):
         return [path("<int:pk>/award/", self.admin_site.admin_view(self.award_view),
-                     name="openedx_badges_badgeclass_award")] + super().get_urls()
+                     name="openedx_badges_badgeclass_award"),
+                path("<int:pk>/pathway/", self.admin_site.admin_view(self.pathway_view),
+                     name="openedx_badges_badgeclass_pathway")] + super().get_urls()
+
+    def pathway_view(self, request, pk):
+        """The pathway editor: milestones of badges from any course, saved as the badge's rule."""
+        return pathway_admin.pathway_view(self, request, pk)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = dict(extra_context or {})
         badge = self.get_object(request, object_id)  # None for a missing or malformed id: the admin redirects
         if badge is not None and request.user.has_perm(ISSUE_PERMISSION):
             extra_context["award_url"] = reverse("admin:openedx_badges_badgeclass_award", args=[badge.pk])
+        if badge is not None and self.has_change_permission(request, badge):
+            extra_context["pathway_url"] = reverse("admin:openedx_badges_badgeclass_pathway", args=[badge.pk])
         return super().change_view(request, object_id, form_url, extra_context)
 
     def award_view(self, request, pk):

@@ -485,7 +485,8 @@ def pathway_problem(badge_uuid, condition):
         return ""
     if badge_uuid is not None and str(badge_uuid) in named:
         return str(_("A badge cannot require itself."))
-    known = {str(value) for value in BadgeClass.objects.filter(uuid__in=valid_uuids(named)).values_list("uuid", flat=True)}
+    known = {str(value) for value in
+             BadgeClass.objects.filter(uuid__in=valid_uuids(named)).values_list("uuid", flat=True)}
     unknown = [uuid for uuid in named if uuid not in known]
     if unknown:
         return str(_("Unknown badge: {uuid}.")).format(uuid=unknown[0])

@@ -29,6 +29,7 @@ urlpatterns = [
     path("badges/wallet/<uuid:award_uuid>/did/", persistence_views.bind_did, name="wallet-bind-did"),  # issue 21
     path("badges/wallet/<uuid:award_uuid>/shared", visibility_views.shared, name="wallet-shared"),
     path("badges/course/<str:course_key>/", wallet.course_badges, name="course-badges"),
+    path("badges/pathways/", include("openedx_plugin.pathways.urls")),  # the course team's pathway editor
     path("badges/api/v1/", include("openedx_plugin.rest_api.urls")),
     path("badges/backpacks/", include("openedx_plugin.backpacks.urls")),
 ]

@@ -147,3 +147,35 @@ class AwardSerializer(serializers.Serializer):  # pylint: disable=abstract-metho
             instance.save(update_fields=list(validated_data))
             tracking.visibility_changed(instance, instance.public, instance.show_name)
         return instance
+
+
+# --- the learner's pathways in progress (openedx_plugin.pathways.progress) ---------------------
+
+
+class PathwayStepSerializer(serializers.Serializer):  # pylint: disable=abstract-method
+    uuid = serializers.UUIDField(read_only=True, help_text=_("The badge class's UUID."))
+    name = serializers.CharField(read_only=True)
+    course_key = serializers.CharField(read_only=True, help_text=_("The course that awards it; empty for none."))
+    course_url = serializers.URLField(read_only=True, allow_null=True,
+                                      help_text=_("Where the learner goes to earn it: the course's home."))
+    held = serializers.BooleanField(read_only=True, help_text=_("Whether the learner holds it now."))
+    optional = serializers.BooleanField(read_only=True, help_text=_("An optional step: shown, never counted."))
+
+
+class PathwayMilestoneSerializer(serializers.Serializer):  # pylint: disable=abstract-method
+    number = serializers.IntegerField(read_only=True, help_text=_("Its place in the pathway, from 1."))
+    title = serializers.CharField(read_only=True, help_text=_("The author's title; empty when none was given."))
+    state = serializers.ChoiceField(choices=["done", "next", "later"], read_only=True, help_text=_(
+        "done: reached; next: the first milestone not reached; later: the ones after it."))
+    have = serializers.IntegerField(read_only=True, help_text=_("Required badges of it the learner holds."))
+    needed = serializers.IntegerField(read_only=True, help_text=_("Required badges it needs."))
+    steps = PathwayStepSerializer(many=True, read_only=True)
+
+
+class PathwaySerializer(serializers.Serializer):  # pylint: disable=abstract-method
+    uuid = serializers.UUIDField(read_only=True, help_text=_("The UUID of the badge the pathway leads to."))
+    name = serializers.CharField(read_only=True)
+    course_key = serializers.CharField(read_only=True)
+    done = serializers.IntegerField(read_only=True, help_text=_("Milestones reached."))
+    total = serializers.IntegerField(read_only=True, help_text=_("Milestones in the pathway."))
+    milestones = PathwayMilestoneSerializer(many=True, read_only=True)

@@ -9,5 +9,6 @@ app_name = "api"
 urlpatterns = [
     path("awards/", views.AwardList.as_view(), name="award-list"),
     path("awards/<uuid:uuid>/", views.AwardDetail.as_view(), name="award-detail"),
+    path("pathways/", views.PathwayList.as_view(), name="pathway-list"),
     path("badge-classes/", views.CourseBadgeClassList.as_view(), name="badge-class-list"),
 ]

@@ -17,11 +17,12 @@ from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.schemas.openapi import AutoSchema
 
 from ..models import Award, BadgeClass
+from ..pathways.progress import pathways_in_progress
 from ..ratelimit import drf_throttle
 from ..views import wallet
 from .parsers import StrictJSONParser
 from .permissions import IsAwardOwner, authentication_classes
-from .serializers import AwardSerializer, AwardSharingSerializer, BadgeClassSerializer
+from .serializers import AwardSerializer, AwardSharingSerializer, BadgeClassSerializer, PathwaySerializer
 
 
 class Schema(AutoSchema):
@@ -178,3 +179,19 @@ class CourseBadgeClassList(LearnerAPIView, generics.ListAPIView):
     def get_queryset(self):
         return (BadgeClass.objects.filter(active=True).select_related("issuer")
                 .defer("image_data", "issuer__image_data").order_by("name", "id"))
+
+
+class PathwayList(LearnerAPIView, generics.ListAPIView):
+    """
+    The requester's pathways in progress (started, not yet earned), by name: each milestone in
+    order, done, next or later, with its badges and the courses that award them. Only the
+    requester's own: there is no way to ask for another learner's.
+    """
+
+    serializer_class = PathwaySerializer
+    filter_backends = []
+    pagination_class = None  # a learner has few pathways in progress; all are computed at once anyway
+    schema = Schema({"GET": "listPathwaysInProgress"}, errors={"GET": ("401", "403", "429")}, tags=["pathways"])
+
+    def get_queryset(self):
+        return pathways_in_progress(self.request.user)

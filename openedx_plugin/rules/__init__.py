@@ -103,8 +103,7 @@ def cycle_through(badge_uuid, condition, requires):
                 chain.append(current)
                 current = parents[current]
             return [target] + chain[::-1]
-        for following in requires.get(current, ()):
-            following = str(following)
+        for following in map(str, requires.get(current, ())):
             if following not in parents:
                 parents[following] = current
                 queue.append(following)

@@ -28,6 +28,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from .. import api
 from ..credentials import public_urls
 from ..models import AWARD_STATES, Award, BadgeClass
+from ..pathways.progress import pathways_in_progress
 from ..persistence import binding
 from ..visibility import tracking
 from .public import recipient_name
@@ -222,6 +223,7 @@ def wallet(request):
         "filtered": any(filters.values()),
         "page": page,
         "cards": [_card(award, now) for award in page.object_list],
+        "pathways": pathways_in_progress(request.user),
     })
 
 

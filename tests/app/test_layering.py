@@ -16,7 +16,8 @@ layers, lowest first (a module may import its own layer and the ones below):
     backpacks         pushing credentials to backpacks and wallets (providers, the push task)
     awards            the pipeline (evaluate, award, revoke), bulk awards, the follow-ups
     persistence,      the static verification bundle, key compromise and its re-issue;
-    visibility        the operator's overview (the event bus with the awards, tracking with compat)
+    visibility,       the operator's overview (the event bus with the awards, tracking with compat);
+    pathways          pathways as milestones, their editor's form, the learner's pathways in progress
     tasks, handlers,  what the platform and celery call, and the Python API for the XBlock
     api, checks
     web               urls, views, rest_api, admin, the backpacks' pages, commands, apps
@@ -45,10 +46,12 @@ LAYERS = [
     ("credentials", "backpacks.didauth", "persistence.binding", "skills"),
     ("backpacks",),
     ("awards", "visibility.event_bus"),
-    ("persistence", "visibility"),
+    # Pathways read the rule index (awards) to find the learner's pathways in progress.
+    ("persistence", "visibility", "pathways"),
     ("tasks", "handlers", "api", "checks"),
     ("urls", "views", "rest_api", "admin", "course_tab", "management", "apps", "backpacks.views",
      "backpacks.urls", "persistence.views", "persistence.admin", "visibility.views", "visibility.admin",
+     "pathways.views", "pathways.admin", "pathways.urls",
      "migrations", "__init__"),
 ]
 

@@ -27,10 +27,22 @@ def test_the_command_checks_and_writes(tmp_path):
 def test_schema_describes_the_endpoints():
     document = yaml.safe_load(DOC.read_text(encoding="utf-8"))
     paths = document["paths"]
-    assert set(paths) == {"/badges/api/v1/awards/", "/badges/api/v1/awards/{uuid}/", "/badges/api/v1/badge-classes/"}
+    assert set(paths) == {"/badges/api/v1/awards/", "/badges/api/v1/awards/{uuid}/", "/badges/api/v1/badge-classes/",
+                          "/badges/api/v1/pathways/"}
     assert set(paths["/badges/api/v1/awards/{uuid}/"]) == {"get", "patch"}
     body = paths["/badges/api/v1/awards/{uuid}/"]["patch"]["requestBody"]["content"]["application/json"]["schema"]
     assert body == {"$ref": "#/components/schemas/AwardSharing"}
     assert set(document["components"]["schemas"]["AwardSharing"]["properties"]) == {"public", "show_name"}
     names = {param["name"] for param in paths["/badges/api/v1/awards/"]["get"]["parameters"]}
     assert names == {"page", "page_size", "course", "status", "skill"}
+
+
+def test_schema_describes_pathway_progress():
+    document = yaml.safe_load(DOC.read_text(encoding="utf-8"))
+    listing = document["paths"]["/badges/api/v1/pathways/"]["get"]
+    assert listing["operationId"] == "listPathwaysInProgress"
+    assert listing["responses"]["200"]["content"]["application/json"]["schema"]["items"] == {
+        "$ref": "#/components/schemas/Pathway"}
+    milestone = document["components"]["schemas"]["Pathway"]["properties"]["milestones"]["items"]["properties"]
+    assert milestone["state"]["enum"] == ["done", "next", "later"]
+    assert {"uuid", "name", "course_url", "held", "optional"} <= set(milestone["steps"]["items"]["properties"])

@@ -1,0 +1,9 @@
+"""The course team's pathway editor, included by the plugin's URLs under ``badges/pathways/``."""
+
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("<uuid:badge_uuid>/", views.edit, name="pathway-edit"),
+]

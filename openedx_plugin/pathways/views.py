@@ -1,0 +1,51 @@
+"""
+The course team's pathway editor in the LMS: ``badges/pathways/<badge>/``.
+
+Course staff and instructors rarely hold Django-admin rights, so the editor is also a plain
+LMS page. Access is checked on every request (``access.CourseAccess``): a user who is not on
+the team of each course the pathway involves gets 403, before and after the change.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.http import require_http_methods
+
+from ..models import BadgeClass, BadgeRule
+from .access import CourseAccess
+from .forms import PathwayForm, candidates
+
+
+def milestone_count(request):
+    """How many milestones the posted form had (its hidden field), so a form with errors keeps them all."""
+    try:
+        return int(request.POST.get("milestones", ""))
+    except ValueError:
+        return None
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@csrf_protect
+@login_required
+def edit(request, badge_uuid):
+    """Edit the milestones of one badge's pathway; saved as its rule."""
+    badge = get_object_or_404(BadgeClass, uuid=badge_uuid)
+    access = CourseAccess(request.user)
+    rule = BadgeRule.objects.filter(badge_class=badge).first()
+    if not access.may_edit(badge, rule.condition if rule else None):
+        raise PermissionDenied
+    posted = request.method == "POST"
+    form = PathwayForm(request.POST if posted else None, badge=badge, groups=candidates(access.courses()),
+                       milestone_count=milestone_count(request) if posted else None)
+    if posted and not form.not_a_pathway and form.is_valid():
+        if not access.may_edit(badge, form.cleaned_data["condition"]):
+            raise PermissionDenied  # never reached through the form: it offers the team's own badges only
+        form.save()
+        return HttpResponseRedirect(reverse("openedx_badges:pathway-edit", kwargs={"badge_uuid": badge.uuid})
+                                    + "?saved=1")
+    return render(request, "openedx_badges/pathways/editor.html", {
+        "badge": badge, "form": form, "saved": request.GET.get("saved") == "1" and not posted,
+    }, status=400 if posted else 200)
