@@ -103,7 +103,10 @@ def form_from_rule(rule, course_key):
         kind = kinds().get(leaf.get("kind"))
         if kind is None or ("course" in leaf and leaf["course"] != course_key):
             return None
-        conditions.append({"kind": kind.name, **kind.to_form(leaf)})
+        shown = kind.to_form(leaf)
+        if shown is None:
+            return None
+        conditions.append({"kind": kind.name, **shown})
     return {"combine": combine, "conditions": conditions}
 
 

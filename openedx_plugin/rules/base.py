@@ -126,7 +126,7 @@ class RuleKind:
         raise NotImplementedError
 
     def to_form(self, leaf):
-        """The editor's values for a stored leaf."""
+        """The editor's values for a stored leaf, or None when the editor cannot show it (then it keeps the rule)."""
         raise NotImplementedError
 
 

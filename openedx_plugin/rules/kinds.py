@@ -387,16 +387,9 @@ class Badges(RuleKind):
                                               "or leave it empty for all of them.")
                 return None
             leaf["at_least"] = int(number)
-        # A pathway's milestone title and optional steps (set in the pathway editor) are kept
-        # when the block's editor, which does not show them, saves the leaf again.
-        for name in ("milestone", "optional"):
-            if condition.get(name):
-                leaf[name] = condition[name]
         return leaf
 
     def to_form(self, leaf):
-        shown = {"badges": list(leaf["badges"]), "at_least": str(leaf["at_least"]) if "at_least" in leaf else ""}
-        for name in ("milestone", "optional"):
-            if leaf.get(name):
-                shown[name] = leaf[name]
-        return shown
+        if leaf.get("milestone") or leaf.get("optional"):
+            return None  # a pathway editor's milestone: the block's editor keeps the rule as it is
+        return {"badges": list(leaf["badges"]), "at_least": str(leaf["at_least"]) if "at_least" in leaf else ""}

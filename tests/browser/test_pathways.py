@@ -9,10 +9,14 @@ from django.contrib.auth.models import Permission
 
 from openedx_plugin.models import BadgeRule
 from tests.browser.conftest import sign_in
-from tests.pathways.conftest import COURSE_A, COURSE_B, milestone_rule, set_rule, uid
-from tests.pathways.conftest import site as site  # noqa: F401  (the fixture, shared)
+from tests.pathways.conftest import COURSE_A, COURSE_B, build_site, milestone_rule, set_rule, uid
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def site(issuer):
+    return build_site(issuer)
 
 
 def focused_id(page):

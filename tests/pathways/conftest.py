@@ -15,6 +15,11 @@ def make_badge(issuer, name, course_key):
 @pytest.fixture
 def site(issuer):
     """Badges by short name: a1, a2 (course A), b1, b2 (course B), c1 (course C), and the pathway p (course A)."""
+    return build_site(issuer)
+
+
+def build_site(issuer):
+    """The badges of ``site`` (the browser tests build them too)."""
     return {
         "a1": make_badge(issuer, "Python basics", COURSE_A),
         "a2": make_badge(issuer, "Data frames", COURSE_A),

@@ -119,3 +119,14 @@ def test_cycle_search_is_pure():
         ["p", "a", "b", "p"]
     assert rules.cycle_through("p", {"kind": "badges", "badges": ["a"]}, {"a": ["b"], "b": ["c"]}) is None
     assert rules.cycle_through("p", {"kind": "course_passed", "course": "c"}, {}) is None
+
+
+def test_the_blocks_editor_keeps_a_pathway_with_milestones_unchanged(site):
+    """The Studio editor cannot show titles or optional steps: it shows the rule in words and keeps it."""
+    from badge_xblock import authoring
+
+    condition = milestone_rule(site)
+    assert authoring.form_from_rule(condition, site["p"].course_key) is None
+    plain = {"kind": "badges", "badges": [uid(site["a1"])], "at_least": 1}
+    assert authoring.form_from_rule(plain, site["p"].course_key) == {
+        "combine": "all", "conditions": [{"kind": "badges", "badges": [uid(site["a1"])], "at_least": "1"}]}
