@@ -8,7 +8,7 @@ the block's gettext, which falls back to the app's catalogue where they are tran
 """
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext
 
 from .. import compat
 from .base import (
@@ -343,8 +343,9 @@ class Badges(RuleKind):
         met = have >= need
         text = _("{have} of {need} badges earned.").format(have=have, need=need)
         if node.get("milestone"):
-            text = _("{milestone}: {have} of {need} badges earned.").format(milestone=node["milestone"],
-                                                                             have=have, need=need)
+            text = ngettext("{milestone}: {have} of {need} badge earned.",
+                            "{milestone}: {have} of {need} badges earned.", need).format(
+                milestone=node["milestone"], have=have, need=need)
         outcome = Outcome(met, [Progress(self.name, met, text, have, need)])
         if met:
             outcome.evidence.append({"name": _("Badges earned"),

@@ -55,7 +55,7 @@ def test_ordered_milestones_are_met_in_any_order_and_report_in_order(site, learn
     outcome = rules.evaluate(condition, ctx(learner, {uid(site["b2"])}))
     assert not outcome.met
     assert [p.text for p in outcome.progress] == ["Foundations: 0 of 2 badges earned.",
-                                                   "Analysis: 1 of 1 badges earned."]
+                                                   "Analysis: 1 of 1 badge earned."]
     outcome = rules.evaluate(condition, ctx(learner, {uid(site["b2"]), uid(site["a1"]), uid(site["a2"])}))
     assert outcome.met and len(outcome.evidence) == 2
 
