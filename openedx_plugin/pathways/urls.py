@@ -6,4 +6,5 @@ from . import views
 
 urlpatterns = [
     path("<uuid:badge_uuid>/", views.edit, name="pathway-edit"),
+    path("course/<str:course_key>/", views.course, name="pathway-course"),
 ]

@@ -1,5 +1,6 @@
 """
-The course team's pathway editor in the LMS: ``badges/pathways/<badge>/``.
+The course team's pathway editor in the LMS: ``badges/pathways/<badge>/``, reached from the
+list of a course's badges, ``badges/pathways/course/<course>/``.
 
 Course staff and instructors rarely hold Django-admin rights, so the editor is also a plain
 LMS page. Access is checked on every request (``access.CourseAccess``): a user who is not on
@@ -12,11 +13,13 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_protect
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
+from .. import compat
 from ..models import BadgeClass, BadgeRule
 from .access import CourseAccess
 from .forms import PathwayForm, candidates
+from .structure import milestones_of
 
 
 def milestone_count(request):
@@ -49,3 +52,20 @@ def edit(request, badge_uuid):
     return render(request, "openedx_badges/pathways/editor.html", {
         "badge": badge, "form": form, "saved": request.GET.get("saved") == "1" and not posted,
     }, status=400 if posted else 200)
+
+
+@require_safe
+@login_required
+def course(request, course_key):
+    """A course's badges, each with a link to its pathway editor: where a course team starts."""
+    if not compat.is_course_staff(request.user, course_key):
+        raise PermissionDenied
+    badges = []
+    rules = dict(BadgeRule.objects.filter(badge_class__course_key=course_key)
+                 .values_list("badge_class_id", "condition"))
+    for badge in BadgeClass.objects.filter(course_key=course_key).order_by("name", "id").only("id", "uuid", "name",
+                                                                                              "active"):
+        condition = rules.get(badge.id)
+        milestones = milestones_of(condition) if condition is not None else []
+        badges.append({"badge": badge, "milestones": len(milestones or []), "other_rule": milestones is None})
+    return render(request, "openedx_badges/pathways/course.html", {"course_key": course_key, "badges": badges})

@@ -232,3 +232,12 @@ def test_a_posted_milestone_count_out_of_range_is_harmless(client, team, site):
     for count in ("-4", "x", "100000"):
         response = client.post(team_url(site["p"]), {"milestones": count})
         assert response.status_code == 400
+
+
+def test_a_course_lists_its_badges_for_its_team_only(client, team, site, django_user_model, platform):
+    set_rule(site["p"], milestone_rule(site))
+    client.force_login(team)
+    html = client.get(f"/badges/pathways/course/{COURSE_A}/").content.decode()
+    assert team_url(site["p"]) in html and team_url(site["a1"]) in html and team_url(site["b1"]) not in html
+    assert "(a pathway of 2 milestones)" in html
+    assert client.get(f"/badges/pathways/course/{COURSE_C}/").status_code == 403
