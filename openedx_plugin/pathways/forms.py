@@ -134,6 +134,10 @@ class PathwayForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        for name in [name for name in self.errors if "-badge-" in name]:  # a forged value: said on the milestone
+            index = int(name.split("-", 1)[0][1:])
+            self._badge_error(index, _("Choose Required, Optional or Not in this milestone for “{badge}”.").format(
+                badge=self.fields[name].label))
         milestones, where = [], {}
         for index in range(self.milestone_count):
             prefix = f"m{index}"

@@ -241,3 +241,17 @@ def test_a_course_lists_its_badges_for_its_team_only(client, team, site, django_
     assert team_url(site["p"]) in html and team_url(site["a1"]) in html and team_url(site["b1"]) not in html
     assert "(a pathway of 2 milestones)" in html
     assert client.get(f"/badges/pathways/course/{COURSE_C}/").status_code == 403
+
+
+def test_forged_values_are_named_on_their_milestone(client, operator, site):
+    client.force_login(operator)
+    data = post_data([("", {site["a1"]: "required"}, None)])
+    data.update({f"m0-badge-{uid(site['a2'])}": "bogus", "m0-mode": "most"})
+    response = client.post(admin_url(site["p"]), data)
+    assert response.status_code == 400
+    problems = errors_of(response)
+    assert ("id_m0-mode_0", "How many required badges milestone 1 needs",
+            "Select a valid choice. most is not one of the available choices.") in problems
+    assert ("m0-badges", "Badges of milestone 1",
+            "Choose Required, Optional or Not in this milestone for “Data frames”.") in problems
+    assert not BadgeRule.objects.filter(badge_class=site["p"]).exists()
