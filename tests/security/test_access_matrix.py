@@ -67,6 +67,10 @@ STAFF_ONLY_HANDLER = {"anonymous": {403}, "owner": {403}, "other": {403}, "cours
                       "global_staff": {200}, "superuser": {200}}
 
 
+COURSE_TEAM_PAGE = {"anonymous": REDIRECT_LOGIN, "owner": {403}, "other": {403}, "course_staff": OK,
+                    "global_staff": OK, "superuser": OK}
+
+
 def matrix(w):
     """route name -> (method, url, data, {role: expected})."""
     issuer, badge, award = w["issuer"], w["badge"], w["award"]
@@ -102,6 +106,11 @@ def matrix(w):
         "openedx_badges:api:award-detail": ("get", f"/badges/api/v1/awards/{a}/", None, api_view()),
         "openedx_badges:api:badge-class-list": ("get", f"/badges/api/v1/badge-classes/?course={badge.course_key}",
                                                 None, api_view(other=OK)),
+        "openedx_badges:api:pathway-list": ("get", "/badges/api/v1/pathways/", None, api_view(other=OK)),
+        # the pathway editor and a course's list of badges: the course's team (and global staff) only
+        "openedx_badges:pathway-edit": ("get", f"/badges/pathways/{badge.uuid}/", None, COURSE_TEAM_PAGE),
+        "openedx_badges:pathway-course": ("get", f"/badges/pathways/course/{badge.course_key}/", None,
+                                          COURSE_TEAM_PAGE),
         # backpacks
         "openedx_badges:backpacks:connections": ("get", "/badges/backpacks/", None, learner_view(other=OK)),
         "openedx_badges:backpacks:callback": ("get", "/badges/backpacks/callback/?state=x&code=y", None,
