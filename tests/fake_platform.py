@@ -16,11 +16,13 @@ from openedx_plugin.compat import Certificate, CourseGrade, Score
 GRADES, SCORES, COMPLETION, COMPLETED, CERTIFICATES, BLOCKS = {}, {}, {}, {}, {}, {}
 # (user id, course key) pairs: course-team members (has_access "staff") and enrolled learners.
 STAFF, ENROLLED = set(), set()
+# Course display names the fake knows (CourseOverview's); a key it does not know is shown as the key.
+NAMES = {}
 CALLS = []
 
 
 def reset():
-    for table in (GRADES, SCORES, COMPLETION, COMPLETED, CERTIFICATES, BLOCKS, STAFF, ENROLLED):
+    for table in (GRADES, SCORES, COMPLETION, COMPLETED, CERTIFICATES, BLOCKS, STAFF, ENROLLED, NAMES):
         table.clear()
     CALLS.clear()
 
@@ -57,6 +59,11 @@ def course_blocks(course_key):
 
 def is_course_staff(user, course_key):
     return (user.id, course_key) in STAFF
+
+
+def course_names(course_keys):
+    CALLS.append(("course_names", tuple(course_keys)))
+    return {key: NAMES[key] for key in course_keys if key in NAMES}
 
 
 def is_enrolled(user, course_key):

@@ -19,7 +19,7 @@ layers, lowest first (a module may import its own layer and the ones below):
     visibility        the operator's overview (the event bus with the awards, tracking with compat)
     tasks, handlers,  what the platform and celery call, and the Python API for the XBlock
     api, checks
-    web               urls, views, rest_api, admin, the backpacks' pages, commands, apps
+    web               urls, views, templatetags, rest_api, admin, the backpacks' pages, commands, apps
 """
 
 import ast
@@ -47,7 +47,7 @@ LAYERS = [
     ("awards", "visibility.event_bus"),
     ("persistence", "visibility"),
     ("tasks", "handlers", "api", "checks"),
-    ("urls", "views", "rest_api", "admin", "course_tab", "management", "apps", "backpacks.views",
+    ("urls", "views", "templatetags", "rest_api", "admin", "course_tab", "management", "apps", "backpacks.views",
      "backpacks.urls", "persistence.views", "persistence.admin", "visibility.views", "visibility.admin",
      "migrations", "__init__"),
 ]
