@@ -147,3 +147,70 @@ class AwardSerializer(serializers.Serializer):  # pylint: disable=abstract-metho
             instance.save(update_fields=list(validated_data))
             tracking.visibility_changed(instance, instance.public, instance.show_name)
         return instance
+
+
+# --- the skills profile and the public profile (issue 18) ---------------------------------------
+
+
+class SkillAwardSerializer(serializers.Serializer):  # pylint: disable=abstract-method
+    """An award that evidences a skill: enough to name it and link to it."""
+
+    uuid = serializers.UUIDField(read_only=True)
+    badge_name = serializers.CharField(source="badge_class.name", read_only=True)
+    badge_uuid = serializers.UUIDField(source="badge_class.uuid", read_only=True)
+    wallet = WalletURLField(help_text=_("The award's page in the learner's wallet."))
+
+
+class SkillSerializer(serializers.Serializer):  # pylint: disable=abstract-method
+    """One skill (an alignment target) with the strongest level reached and the awards behind it."""
+
+    name = serializers.CharField(read_only=True)
+    code = serializers.CharField(read_only=True, help_text=_("The framework's code of the skill, or empty."))
+    framework = serializers.CharField(read_only=True)
+    url = serializers.CharField(read_only=True, help_text=_("The skill's page in its framework, or empty."))
+    target_type = serializers.CharField(read_only=True)
+    level = serializers.CharField(read_only=True, help_text=_("The strongest level among the awards, or empty."))
+    awards = SkillAwardSerializer(many=True, read_only=True)
+
+
+class SkillGroupSerializer(serializers.Serializer):  # pylint: disable=abstract-method
+    """The skills of one framework; ``framework`` is empty for alignments that name none."""
+
+    framework = serializers.CharField(read_only=True)
+    skills = SkillSerializer(many=True, read_only=True)
+
+
+class LearnerProfileSerializer(serializers.Serializer):  # pylint: disable=abstract-method
+    """The learner's public profile choices; ``url`` is where the page is (it answers 404 while off)."""
+
+    public = serializers.BooleanField(required=False, help_text=_(
+        "Anyone with the link sees the badges the learner made public; false: the page does not exist."))
+    slug = serializers.SlugField(required=False, max_length=40, help_text=_(
+        "The last part of the page's address: letters, digits, hyphens, underscores."))
+    show_name = serializers.BooleanField(required=False, help_text=_("Show the learner's name on the page."))
+    headline = serializers.CharField(required=False, allow_blank=True, max_length=120)
+    url = serializers.SerializerMethodField(help_text=_("The public page's address."))
+
+    def get_url(self, profile) -> str:
+        return public_urls.absolute(reverse("openedx_badges:public-profile", kwargs={"slug": profile.slug}))
+
+    def validate_slug(self, value):
+        from ..models import LearnerProfile  # pylint: disable=import-outside-toplevel
+
+        value = value.lower()
+        if LearnerProfile.objects.filter(slug=value).exclude(pk=getattr(self.instance, "pk", None)).exists():
+            raise serializers.ValidationError(_("This address is taken: choose another one."))
+        return value
+
+    def validate(self, attrs):
+        unknown = sorted(set(self.initial_data) - {"public", "slug", "show_name", "headline"})
+        if unknown:
+            raise serializers.ValidationError({name: [_("This field cannot be changed.")] for name in unknown})
+        return attrs
+
+    def update(self, instance, validated_data):
+        for name, value in validated_data.items():
+            setattr(instance, name, value)
+        if validated_data:
+            instance.save(update_fields=[*validated_data, "modified"])
+        return instance

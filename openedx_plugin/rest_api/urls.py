@@ -10,4 +10,6 @@ urlpatterns = [
     path("awards/", views.AwardList.as_view(), name="award-list"),
     path("awards/<uuid:uuid>/", views.AwardDetail.as_view(), name="award-detail"),
     path("badge-classes/", views.CourseBadgeClassList.as_view(), name="badge-class-list"),
+    path("skills/", views.SkillsProfile.as_view(), name="skills-profile"),
+    path("profile/", views.PublicProfileSettings.as_view(), name="public-profile"),
 ]
