@@ -69,8 +69,8 @@ class Schema(AutoSchema):
 
     def get_responses(self, path, method):
         responses = super().get_responses(path, method)
-        for code in self.errors.get(method.upper(), ()):
-            code, text = code if isinstance(code, tuple) else (code, ERRORS[code])  # a view's own wording
+        for error in self.errors.get(method.upper(), ()):
+            code, text = error if isinstance(error, tuple) else (error, ERRORS[error])  # a view's own wording
             responses[code] = {"description": str(text)}
         return responses
 
