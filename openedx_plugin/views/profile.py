@@ -31,7 +31,8 @@ from .wallet import PROFILE_FIELDS, remembered_filters
 def public_awards(user, now=None):
     """The awards ``user`` shows on their profile: public and earned now, newest first (one query)."""
     return list(Award.objects.filter(user=user, public=True).in_state("earned", now or timezone.now())
-                .select_related("badge_class").only(*PROFILE_FIELDS).order_by("-issued_on", "-id"))
+                .select_related("badge_class__issuer").only(*PROFILE_FIELDS, "badge_class__issuer__name")
+                .order_by("-issued_on", "-id"))
 
 
 def profile_url(profile, absolute=False):
@@ -99,13 +100,11 @@ def public_profile(request, slug):
     now = timezone.now()
     awards = public_awards(profile.user, now)
     groups = skills_profile(awards, now=now)
-    aligned = {award.pk for group in groups for skill in group.skills for award in skill.awards}
     response = render(request, "openedx_badges/public_profile.html", {
         "profile": profile,
         "name": recipient_name(profile.user) if profile.show_name else "",
         "awards": awards,
         "skill_groups": groups,
-        "unaligned": [award for award in awards if award.pk not in aligned],
         "page_url": profile_url(profile, absolute=True),
         "is_owner": request.user.is_authenticated and request.user.pk == profile.user_id,
     })
