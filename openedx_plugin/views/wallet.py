@@ -49,10 +49,14 @@ LIST_DEFERRED = ("ob3_credential", "ob2_assertion", "ob2_signed_assertion", "ob2
                  "badge_class__image_data", "badge_class__issuer__image_data")
 BACKPACKS_MODULE = "openedx_plugin.backpacks.services"
 LINKEDIN_ADD = "https://www.linkedin.com/profile/add"
-# What the skills profile and "expiring soon" read of every award the learner holds: a few
-# columns, so a learner with a thousand badges costs one light query, not the documents.
-PROFILE_FIELDS = ("uuid", "issued_on", "valid_until", "revoked", "suspended", "public", "badge_class__uuid",
-                  "badge_class__name", "badge_class__alignments", "badge_class__level", "badge_class__course_key")
+# What the skills profile and the public profile read of every badge the learner holds now:
+# a few columns of the earned awards, read as plain rows (``ProfileAward``), so a learner with
+# a thousand badges costs one light query, no model instances and no date conversions.
+PROFILE_COLUMNS = ("id", "uuid", "public", "badge_class_id", "badge_class__uuid", "badge_class__name",
+                   "badge_class__alignments", "badge_class__level", "badge_class__course_key",
+                   "badge_class__issuer__name")
+# Awards shown under one skill in the pages' skills profile; the rest are counted ("and N more").
+SKILL_AWARDS_SHOWN = 5
 # The wallet's filters last chosen, kept in the session so "Back to my badges" returns to them.
 FILTERS_SESSION_KEY = "openedx_badges_wallet_filters"
 FILTER_NAMES = ("course", "status", "skill")
@@ -204,22 +208,61 @@ class FilterForm(forms.Form):
 # --- views -----------------------------------------------------------------------------------
 
 
-def profile_awards(user):
-    """Every award of the learner, with only what the skills profile and expiry list read (one query)."""
-    return (Award.objects.filter(user=user).select_related("badge_class").only(*PROFILE_FIELDS)
-            .order_by("-issued_on", "-id"))
+class ProfileBadge:
+    """The few fields of a badge class the learner's pages read, from a row."""
+
+    __slots__ = ("id", "uuid", "name", "alignments", "level", "course_key", "issuer_name")
+
+    def __init__(self, id, uuid, name, alignments, level, course_key, issuer_name):  # noqa: A002,PLR0913,PLR0917
+        self.id, self.uuid, self.name, self.alignments, self.level = id, uuid, name, alignments, level
+        self.course_key, self.issuer_name = course_key, issuer_name
 
 
-def expiring_soon(awards, now=None):
-    """The earned awards among ``awards`` that expire within OPENEDX_BADGES_EXPIRY_NOTICE_DAYS, soonest first."""
+class ProfileAward:
+    """
+    An earned award as the skills profile and the public profile read it, built from one row
+    of a query that kept only earned awards (``AwardQuerySet.in_state``, the state's rule in
+    SQL): so its ``state`` is "earned".
+    """
+
+    __slots__ = ("pk", "uuid", "public", "badge_class")
+
+    def __init__(self, row):
+        self.pk, self.uuid, self.public, *badge = row
+        self.badge_class = ProfileBadge(*badge)
+
+    def state(self, now=None):  # pylint: disable=unused-argument
+        return "earned"
+
+
+def profile_awards(user, queryset=None, now=None):
+    """The learner's earned awards (of ``queryset``), newest first, as ``ProfileAward`` rows: one query."""
+    queryset = Award.objects.filter(user=user) if queryset is None else queryset
+    rows = queryset.in_state("earned", now or timezone.now()).order_by("-issued_on", "-id")
+    return [ProfileAward(row) for row in rows.values_list(*PROFILE_COLUMNS)]
+
+
+def shown_skills(groups, limit=SKILL_AWARDS_SHOWN):
+    """
+    The skills profile for a page: each skill keeps its ``limit`` newest awards and counts the
+    others (``more``), so a learner with a thousand badges gets a readable page, quickly.
+    """
+    for group in groups:
+        for skill in group.skills:
+            skill.more = max(0, len(skill.awards) - limit)
+            skill.awards = skill.awards[:limit]
+    return groups
+
+
+def expiring_soon(user, now=None):
+    """The learner's earned awards that expire within OPENEDX_BADGES_EXPIRY_NOTICE_DAYS, soonest first (one query)."""
     days = conf.get("OPENEDX_BADGES_EXPIRY_NOTICE_DAYS") or 0
     if days <= 0:
         return []
     now = now or timezone.now()
-    horizon = now + timedelta(days=days)
-    soon = [award for award in awards if award.state(now) == "earned" and award.valid_until
-            and award.valid_until <= horizon]
-    return sorted(soon, key=lambda award: award.valid_until)
+    return list(Award.objects.filter(user=user, valid_until__lte=now + timedelta(days=days)).in_state("earned", now)
+                .select_related("badge_class").only("uuid", "valid_until", "badge_class__name")
+                .order_by("valid_until", "id"))
 
 
 def days_left(award, now):
@@ -275,8 +318,7 @@ def wallet(request):
                            status=filters.get("status"), skill=filters.get("skill"), rows=rows)
     page = Paginator(awards, WALLET_PAGE_SIZE).get_page(request.GET.get("page"))
     now = timezone.now()
-    everything = list(profile_awards(request.user))
-    soon = expiring_soon(everything, now)
+    soon = expiring_soon(request.user, now)
     tracking.wallet_viewed(request.user.id, page.paginator.count)
     return render(request, "openedx_badges/wallet.html", {
         "nav": "wallet",
@@ -284,7 +326,7 @@ def wallet(request):
         "filtered": any(filters.values()),
         "page": page,
         "cards": [_card(award, now, names) for award in page.object_list],
-        "skill_groups": skills_profile(everything, now=now),
+        "skill_groups": shown_skills(skills_profile(profile_awards(request.user, now=now), now=now)),
         "expiring": [{"award": award, "days": days_left(award, now),
                       "detail_url": reverse("openedx_badges:wallet-detail", kwargs={"award_uuid": award.uuid})}
                      for award in soon],

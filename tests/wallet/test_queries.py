@@ -41,3 +41,17 @@ def test_wallet_page(learner_client, many, query, django_assert_max_num_queries)
 def test_detail_page(learner_client, award, django_assert_max_num_queries):
     with django_assert_max_num_queries(MAX_QUERIES):
         assert learner_client.get(f"/badges/wallet/{award.uuid}/").status_code == 200
+
+
+def test_public_profile_page(client, many, learner, django_assert_max_num_queries):
+    from openedx_plugin.models import LearnerProfile
+
+    LearnerProfile.objects.create(user=learner, slug="counted", public=True, show_name=True)
+    with django_assert_max_num_queries(3):  # the profile with its user, every public badge, the dates of a page
+        response = client.get("/badges/u/counted/")
+    assert response.status_code == 200
+
+
+def test_skills_profile_api(learner_client, many, django_assert_max_num_queries):
+    with django_assert_max_num_queries(4):
+        assert learner_client.get("/badges/api/v1/skills/").status_code == 200
