@@ -173,7 +173,8 @@ class SkillAwardSerializer(serializers.Serializer):  # pylint: disable=abstract-
         # The fields above, written out: a profile lists every award the learner holds, and DRF's
         # field-by-field path costs more than the query that read them (bench/wallet.py).
         return {"uuid": str(instance.uuid), "badge_name": instance.badge_class.name,
-                "badge_uuid": str(instance.badge_class.uuid), "wallet": self.fields["wallet"].to_representation(instance)}
+                "badge_uuid": str(instance.badge_class.uuid),
+                "wallet": self.fields["wallet"].to_representation(instance)}
 
 
 class SkillSerializer(serializers.Serializer):  # pylint: disable=abstract-method
