@@ -260,11 +260,16 @@ def certificate_revoked(user_id, course_key, trigger):
     return revoked
 
 
-def revoke(award, reason):
-    """Revoke for good (the status bit is final); a mistaken revocation is undone by ``reinstate``."""
+def revoke(award, reason, *, notify=True):
+    """
+    Revoke for good (the status bit is final); a mistaken revocation is undone by ``reinstate``.
+    The learner is emailed why, unless ``notify`` is False: a revocation that only replaces the
+    credential (re-issue, key compromise) is no news to them.
+    """
     award = issuing.revoke_award(award, reason)
     transaction.on_commit(lambda: events.badge_revoked(award))
-    transaction.on_commit(lambda: notifications.notify_revoked(award))  # the learner learns why
+    if notify:
+        transaction.on_commit(lambda: notifications.notify_revoked(award))
     transaction.on_commit(lambda: _backpacks("queue_revocations", award))
     return award
 

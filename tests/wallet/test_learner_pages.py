@@ -265,3 +265,10 @@ def test_beat_runs_the_expiry_notices():
     from openedx_plugin import tasks
 
     assert tasks.notify_expiring.name == "openedx_badges.notify_expiring"
+
+
+def test_a_replacement_is_not_announced_as_a_revocation(award, django_capture_on_commit_callbacks):
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        awarding.revoke(award, "Re-issued with updated details.", notify=False)
+    assert not [message for message in mail.outbox if "revoked" in message.subject]
