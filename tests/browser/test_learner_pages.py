@@ -162,3 +162,19 @@ def test_check_my_progress_shows_its_result_on_screen(new_page, screenshot, hold
     box = result.bounding_box()
     assert result.is_visible() and box["width"] > 100 and box["height"] > 10  # on screen, not clipped away
     screenshot(page, "block-check-result", locator=".openedx-badge")
+
+
+def test_the_wallet_in_arabic_keeps_english_names_readable(browser, live_server, screenshot, holder):
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900}, locale="ar")
+    try:
+        page = context.new_page()
+        sign_in(page, "ada", "ada-pw")
+        page.goto("/badges/wallet/")
+        assert page.locator("html").get_attribute("dir") == "rtl"
+        # author-written text is isolated, so "Machine Learning in Practice" reads left to right inside RTL text
+        assert page.locator(".obw-course bdi", has_text="Machine Learning in Practice").first.is_visible()
+        assert page.locator('.obw-card h2 a[dir="auto"]', has_text="Model Builder").is_visible()
+        assert page.evaluate("getComputedStyle(document.querySelector('.obw-course bdi')).direction") == "ltr"
+        screenshot(page, "wallet-rtl")
+    finally:
+        context.close()
