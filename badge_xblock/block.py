@@ -149,6 +149,14 @@ class BadgeXBlock(XBlock):
         translated = gettext(text) if gettext else text
         return translation.gettext(text) if translated == text else translated
 
+    def ungettext(self, singular, plural, count):
+        """The plural form for ``count``, through the i18n service (its ``ngettext``), then Django's."""
+        service = self.runtime.service(self, "i18n")
+        ngettext = getattr(service, "ngettext", None) or getattr(service, "ungettext", None) if service else None
+        fallback = singular if count == 1 else plural
+        translated = ngettext(singular, plural, count) if ngettext else fallback
+        return translation.ngettext(singular, plural, count) if translated == fallback else translated
+
     def _i18n_service(self):
         return self.runtime.service(self, "i18n")
 
@@ -454,6 +462,13 @@ class BadgeXBlock(XBlock):
         context = {"prefix": prefix, "state": state, "progress": [], "award": None,
                    "can_check": state not in ("earned", "revoked"),
                    "wallet_url": self.block_settings().get("wallet_url") or DEFAULT_WALLET_URL}
+        # The learner's badges earned in other units of the course, and where to see them all.
+        elsewhere = self._api().course_badges_elsewhere(self.django_user(), self.course_key(), self.badge_uuid)
+        context["course_badges_url"] = elsewhere["url"]
+        if elsewhere["held"]:
+            context["elsewhere_text"] = self.ungettext(
+                "You also hold {count} other badge of this course.",
+                "You also hold {count} other badges of this course.", elsewhere["held"]).format(count=elsewhere["held"])
         for item in learner["progress"]:
             target = item.get("target") or 0
             context["progress"].append({

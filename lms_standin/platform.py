@@ -234,6 +234,12 @@ def is_course_staff(user, course_key):
             or roles.filter(course_id="", org__iexact=org).exists())
 
 
+def course_names(course_keys):
+    """``CourseOverview.objects.filter(id__in=…).values_list("id", "display_name")``: one query."""
+    return {key: name for key, name in Course.objects.filter(course_key__in=list(course_keys))
+            .values_list("course_key", "display_name") if name}
+
+
 def is_enrolled(user, course_key):
     """``CourseEnrollment.is_enrolled``: an active enrollment in this course."""
     return Enrollment.objects.filter(user=user, course__course_key=str(course_key), is_active=True).exists()

@@ -30,6 +30,9 @@ def plugin_url_patterns(project_type):
 urlpatterns = [
     path("", views.home, name="home"),
     path("admin/", admin.site.urls),
+    # The LMS's learner dashboard and sign-out, where the wallet links back (contract row P15).
+    path("dashboard", views.dashboard, name="dashboard"),
+    path("logout", views.logout_view, name="logout"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("courses/<str:course_key>/", courseware_views.outline, name="course-outline"),
     # The LMS's course home (openedx/features/course_experience): a redirect to the course (row T5).

@@ -1,6 +1,8 @@
 """The stand-in LMS's home page: what the demo has, with links to try each part."""
 
-from django.shortcuts import render
+from django.contrib.auth import logout
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
 
 from openedx_plugin.credentials import public_urls
 from openedx_plugin.models import Award, BadgeClass, Issuer
@@ -18,3 +20,15 @@ def home(request):
         "awards": [(award, public_urls.verify_page_url(award), public_urls.credential_url(award))
                    for award in awards],
     })
+
+
+def dashboard(request):
+    """The stand-in's learner dashboard: its home page, which lists the courses."""
+    return home(request)
+
+
+@require_http_methods(["GET", "POST"])
+def logout_view(request):
+    """Sign out on GET as the LMS's ``LogoutView`` does (POST is the same), then go home."""
+    logout(request)
+    return redirect("/")

@@ -457,7 +457,7 @@ class AwardAdmin(admin.ModelAdmin):
         for award in queryset.select_related("badge_class", "user"):
             if award.user is None or award.revoked:
                 continue
-            awarding.revoke(award, "Re-issued with updated details.")
+            awarding.revoke(award, "Re-issued with updated details.", notify=False)  # the learner keeps the badge
             awarding.manual_award(award.badge_class, award.user, staff_user=request.user,
                                   reason="Re-issued with updated details.", evidence=award.evidence)
             count += 1

@@ -201,6 +201,19 @@ def check_now(badge_uuid, user):
     return state
 
 
+def course_badges_elsewhere(user, course_key, badge_uuid):
+    """
+    What a badge block shows of the learner's other badges in its course: how many they
+    hold now (earned in any unit) and the course's badges page, so a badge earned in
+    another unit is visible from the unit the learner is in. One query.
+    """
+    if user is None or not course_key:
+        return {"held": 0, "url": ""}
+    held = (Award.objects.filter(user=user, badge_class__course_key=str(course_key)).held()
+            .exclude(badge_class__uuid=badge_uuid).values("badge_class_id").distinct().count())
+    return {"held": held, "url": public_urls.path("course-badges", course_key=str(course_key))}
+
+
 def user_awards(user):
     """The learner's own awards, newest first: the only list a caller may show them (never another's)."""
     return Award.objects.filter(user=user).select_related("badge_class__issuer").order_by("-issued_on")

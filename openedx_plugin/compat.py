@@ -119,32 +119,42 @@ def ace_has_email_channel():
     return True
 
 
+# The learner's messages, by ACE message name (its templates' folder under
+# ``templates/openedx_badges/edx_ace/<name>/email/``: subject.txt, body.txt, body.html,
+# head.html and from_name.txt, all five required by ACE). Each includes the Django-mail
+# templates of the same message, so both paths share one wording.
+ACE_MESSAGES = {
+    "badgeawarded": "'You earned a badge': sent once, when an award is made.",
+    "badgerevoked": "'Your badge was revoked', with the reason: sent once, when it is revoked.",
+    "badgeexpiring": "'Your badge expires soon': sent once per award, OPENEDX_BADGES_EXPIRY_NOTICE_DAYS ahead.",
+}
+
+
 @functools.cache
-def _badge_awarded_message_type():
-    # The class derives from edx-ace's MessageType, so it is made on first use, here.
+def _message_type(name):
+    # The classes derive from edx-ace's MessageType, so they are made on first use, here.
     from edx_ace.message import MessageType  # pylint: disable=import-outside-toplevel
 
-    class BadgeAwarded(MessageType):
-        """
-        'You earned a badge': sent to the learner once, when an award is made. Templates
-        live under ``templates/openedx_badges/edx_ace/badgeawarded/email/`` (subject.txt,
-        body.txt, body.html, head.html and from_name.txt, all five required by ACE); they
-        include the Django-mail templates, so both paths share one wording.
-        """
+    return type(f"OpenBadges_{name}", (MessageType,), {
+        "__doc__": ACE_MESSAGES[name], "__module__": __name__, "APP_LABEL": "openedx_badges", "NAME": name})
 
-        APP_LABEL = "openedx_badges"
-        NAME = "badgeawarded"
 
-    return BadgeAwarded
+def _badge_awarded_message_type():
+    return _message_type("badgeawarded")
+
+
+def ace_send(name, user, language, context):
+    """Hand one of the learner's messages (``ACE_MESSAGES``) to ``ace.send``, which applies the host's policies."""
+    from edx_ace import Recipient, ace  # pylint: disable=import-outside-toplevel
+
+    message = _message_type(name)().personalize(
+        recipient=Recipient(lms_user_id=user.id, email_address=user.email), language=language, user_context=context)
+    ace.send(message)
 
 
 def ace_send_badge_awarded(user, language, context):
     """Hand the 'you earned a badge' message to ``ace.send`` (which applies the host's policies)."""
-    from edx_ace import Recipient, ace  # pylint: disable=import-outside-toplevel
-
-    message = _badge_awarded_message_type()().personalize(
-        recipient=Recipient(lms_user_id=user.id, email_address=user.email), language=language, user_context=context)
-    ace.send(message)
+    ace_send("badgeawarded", user, language, context)
 
 
 def is_masquerading():
@@ -207,10 +217,33 @@ def block_url(course_key, usage_key):
 
 def course_home_url(course_key):
     """
-    Where a learner goes to a course: the LMS's ``courses/<course>/course/``, which the platform
-    redirects to the course's home in the Learning MFE (contract row T5).
+    Where a learner goes back to a course: the Learning MFE's course home inside the LMS
+    (``get_learning_mfe_home_url(course_key, url_fragment="home")``, contract row P15); without
+    the platform, the LMS's ``courses/<course>/course/``, which the platform (and the stand-in)
+    redirect to the course's home (row T5).
     """
-    return f"{lms_root_url()}/courses/{course_key}/course/"
+    try:
+        from openedx.features.course_experience.url_helpers import (  # pylint: disable=import-outside-toplevel
+            get_learning_mfe_home_url,
+        )
+    except ImportError:
+        return f"{lms_root_url()}/courses/{course_key}/course/"
+    return get_learning_mfe_home_url(course_key, url_fragment="home")
+
+
+def learner_urls():
+    """
+    The LMS pages the wallet links back to: its home, the learner dashboard (the LMS's
+    ``/dashboard``, which sends MFE sites on to Learner Home) and sign-out (``/logout``,
+    which signs out on GET). ``OPENEDX_BADGES_DASHBOARD_URL`` and
+    ``OPENEDX_BADGES_LOGOUT_URL`` replace the last two where a site moved them.
+    """
+    root = lms_root_url()
+    return {
+        "home": f"{root}/",
+        "dashboard": conf.get("OPENEDX_BADGES_DASHBOARD_URL") or f"{root}/dashboard",
+        "logout": conf.get("OPENEDX_BADGES_LOGOUT_URL") or f"{root}/logout",
+    }
 
 
 def user_language(user):
@@ -239,6 +272,7 @@ def get_user(user_id):
 NO_DATA = {
     "course_grade": None, "block_score": None, "course_completion": None, "completed_blocks": frozenset(),
     "certificate": None, "course_blocks": None, "is_course_staff": False, "is_enrolled": False,
+    "course_names": {},
 }
 _warned_no_platform = []
 
@@ -251,7 +285,8 @@ def _delegate(name, *args):
         if not _warned_no_platform:
             _warned_no_platform.append(True)
             log.warning("Open Badges: no Open edX platform and no stand-in here; platform reads answer no data.")
-        return set(NO_DATA[name]) if isinstance(NO_DATA[name], frozenset) else NO_DATA[name]
+        empty = NO_DATA[name]
+        return set(empty) if isinstance(empty, frozenset) else dict(empty) if isinstance(empty, dict) else empty
     return globals()[f"_platform_{name}"](*args)
 
 
@@ -283,6 +318,18 @@ def certificate(user, course_key):
 def course_blocks(course_key):
     """The course's blocks for authoring rules (``usage_key``, ``block_type``, ...), or None if no such course."""
     return _delegate("course_blocks", course_key)
+
+
+def course_names(course_keys):
+    """
+    ``{course_key: display name}`` of the given courses, in one query whatever their
+    number (the platform's ``CourseOverview`` table). A course without an overview or
+    without a name is left out: callers show its key instead.
+    """
+    keys = sorted({str(key) for key in course_keys if key})
+    if not keys:
+        return {}
+    return _delegate("course_names", keys)
 
 
 def is_course_staff(user, course_key):
@@ -431,6 +478,22 @@ def _platform_course_blocks(course_key):
                        "parent": str(parent.location) if parent else None})
         stack.extend((child, block) for child in reversed(block.get_children()))
     return blocks
+
+
+def _platform_course_names(course_keys):
+    from opaque_keys import InvalidKeyError
+    from opaque_keys.edx.keys import CourseKey
+    from openedx.core.djangoapps.content.course_overviews.models import CourseOverview
+
+    parsed = []
+    for key in course_keys:
+        try:
+            parsed.append(CourseKey.from_string(key))
+        except InvalidKeyError:
+            continue  # an operator's badge with a free-text course key: shown as written
+    # Not get_from_ids: it loads every missing overview from the modulestore, one by one.
+    rows = CourseOverview.objects.filter(id__in=parsed).values_list("id", "display_name")
+    return {str(key): name for key, name in rows if name}
 
 
 def _platform_is_course_staff(user, course_key):

@@ -84,6 +84,31 @@ DEFAULTS = {
     # .. toggle_use_cases: open_edx
     # .. toggle_creation_date: 2026-11-27
     "OPENEDX_BADGES_NOTIFY_LEARNERS": True,
+    # --- The learner's pages (issue 18) ---
+    # .. setting_name: OPENEDX_BADGES_EXPIRY_NOTICE_DAYS
+    # .. setting_default: 30
+    # .. setting_description: Days before a badge expires when the learner is emailed about it
+    #    (once per award, by the periodic task openedx_badges.notify_expiring) and the wallet
+    #    lists it under "Expiring soon". 0: neither.
+    "OPENEDX_BADGES_EXPIRY_NOTICE_DAYS": 30,
+    # .. toggle_name: OPENEDX_BADGES_PUBLIC_PROFILES
+    # .. toggle_implementation: DjangoSetting
+    # .. toggle_default: True
+    # .. toggle_description: Let learners turn on a public badge profile page
+    #    (/badges/u/<slug>/) listing the badges they made public. Each learner's page stays off
+    #    until they turn it on; off here, every profile page answers 404.
+    # .. toggle_use_cases: open_edx
+    # .. toggle_creation_date: 2026-12-05
+    "OPENEDX_BADGES_PUBLIC_PROFILES": True,
+    # .. setting_name: OPENEDX_BADGES_DASHBOARD_URL
+    # .. setting_default: "" (LMS_ROOT_URL + "/dashboard")
+    # .. setting_description: The learner dashboard the wallet links back to. The LMS's
+    #    /dashboard already sends sites with the Learner Home MFE there.
+    "OPENEDX_BADGES_DASHBOARD_URL": "",
+    # .. setting_name: OPENEDX_BADGES_LOGOUT_URL
+    # .. setting_default: "" (LMS_ROOT_URL + "/logout")
+    # .. setting_description: The wallet's sign-out link.
+    "OPENEDX_BADGES_LOGOUT_URL": "",
     # --- Backpacks and wallets (openedx_plugin/backpacks) ---
     # .. toggle_name: OPENEDX_BADGES_AUTO_PUSH
     # .. toggle_implementation: DjangoSetting

@@ -23,7 +23,7 @@ from django.utils import timezone
 from . import compat, tasks
 from .awards import rule_index
 from .backpacks import services as backpacks
-from .models import Award, PendingEvaluation
+from .models import Award, LearnerProfile, PendingEvaluation
 from .persistence import binding
 
 log = logging.getLogger(__name__)
@@ -177,7 +177,7 @@ def on_block_completion(sender=None, instance=None, **kwargs):
 @_guard
 def on_user_retired(sender=None, user=None, **kwargs):  # pylint: disable=unused-argument
     """
-    Unlink a retired learner from their awards.
+    Unlink a retired learner from their awards, and take down their public profile page.
 
     The credentials stay verifiable: they name the learner only by a salted
     hash of the email, which the learner can still prove with the salt.
@@ -192,6 +192,7 @@ def on_user_retired(sender=None, user=None, **kwargs):  # pylint: disable=unused
     with transaction.atomic():
         backpacks.retire_user(user)  # their backpack connections and tokens go
         binding.forget_user(user)  # issue 21 hook: the DIDs their badges were bound to go
+        LearnerProfile.objects.filter(user=user).delete()  # their public profile page is switched off for good
         count = Award.objects.filter(user=user).update(user=None)
         PendingEvaluation.objects.filter(user_id=user.id).delete()
     log.info("Unlinked %d badge awards from a retired user.", count)

@@ -366,6 +366,10 @@ class Award(models.Model):
         "When the award's event, email and backpack pushes were sent; empty until then."))
     announce_claimed_at = models.DateTimeField(null=True, blank=True, editable=False, help_text=_(
         "When a worker took on sending them; another may take over after a lease."))
+    # Set when the learner is told this award will expire soon (awards/notifications.py):
+    # the periodic task skips awards that have it, so the email goes once per award.
+    expiry_notified_at = models.DateTimeField(null=True, blank=True, editable=False, help_text=_(
+        "When the learner was emailed that this badge expires soon; empty until then."))
 
     objects = AwardQuerySet.as_manager()
 
@@ -843,3 +847,34 @@ class AwardOverview(Award):
         app_label = "openedx_badges"
         verbose_name = "overview"
         verbose_name_plural = "overview: awards, revocations and pushes"
+
+
+def _profile_slug():
+    return uuid.uuid4().hex[:16]
+
+
+class LearnerProfile(models.Model):
+    """
+    A learner's public badge profile (``/badges/u/<slug>/``): off until they turn it on.
+
+    The slug is random, not the username, so the address says nothing about the account;
+    the learner may pick a readable one instead. It stays the same while the page is off,
+    so a link put on a CV works again when they turn the page back on. Retirement deletes
+    the row (``handlers.on_user_retired``): the page is gone and its slug freed.
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, related_name="openedx_badges_profile",
+                                on_delete=models.CASCADE)
+    slug = models.SlugField(max_length=40, unique=True, default=_profile_slug, help_text=_(
+        "The last part of the public page's address."))
+    public = models.BooleanField(default=False, help_text=_(
+        "Anyone with the link sees the badges the learner made public."))
+    headline = models.CharField(max_length=120, blank=True, help_text=_("A line shown under the name."))
+    show_name = models.BooleanField(default=False, help_text=_("Show the learner's name on the page."))
+    modified = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        app_label = "openedx_badges"
+
+    def __str__(self):
+        return f"profile of {self.user_id} ({'public' if self.public else 'off'})"

@@ -152,6 +152,13 @@ def sweep_pending(limit=1000):
             "bus_events": event_bus.retry_failed(limit)}
 
 
+@shared_task(name="openedx_badges.notify_expiring")
+def notify_expiring(limit=1000):
+    """Email learners whose badges expire soon, once per award (``awarding.notify_expiring``); beat runs it hourly."""
+
+    return awarding.notify_expiring(limit)
+
+
 def sweep(limit=1000, inline=False, queryset=None):
     """
     Queue (or, with ``inline``, run here) stored evaluations, oldest first.

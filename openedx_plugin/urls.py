@@ -3,7 +3,7 @@
 from django.urls import include, path, re_path
 
 from .persistence import views as persistence_views
-from .views import public, wallet
+from .views import profile, public, wallet
 from .visibility import views as visibility_views
 
 app_name = "openedx_badges"
@@ -26,6 +26,10 @@ urlpatterns = [
     # The learner's wallet (login required), a course's badges (the course tab), the JSON API.
     path("badges/wallet/", wallet.wallet, name="wallet"),
     path("badges/wallet/<uuid:award_uuid>/", wallet.wallet_detail, name="wallet-detail"),
+    path("badges/wallet/<uuid:award_uuid>/certificate/", wallet.wallet_certificate, name="wallet-certificate"),
+    path("badges/wallet/<uuid:award_uuid>/download/<slug:kind>", wallet.wallet_download, name="wallet-download"),
+    path("badges/wallet/profile/", profile.profile_settings, name="wallet-profile"),
+    path("badges/u/<slug:slug>/", profile.public_profile, name="public-profile"),
     path("badges/wallet/<uuid:award_uuid>/did/", persistence_views.bind_did, name="wallet-bind-did"),  # issue 21
     path("badges/wallet/<uuid:award_uuid>/shared", visibility_views.shared, name="wallet-shared"),
     path("badges/course/<str:course_key>/", wallet.course_badges, name="course-badges"),

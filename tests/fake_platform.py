@@ -16,11 +16,13 @@ from openedx_plugin.compat import Certificate, CourseGrade, Score
 GRADES, SCORES, COMPLETION, COMPLETED, CERTIFICATES, BLOCKS = {}, {}, {}, {}, {}, {}
 # (user id, course key) pairs: course-team members (has_access "staff") and enrolled learners.
 STAFF, ENROLLED = set(), set()
+# Course display names the fake knows (CourseOverview's); a key it does not know is shown as the key.
+NAMES = {}
 CALLS = []
 
 
 def reset():
-    for table in (GRADES, SCORES, COMPLETION, COMPLETED, CERTIFICATES, BLOCKS, STAFF, ENROLLED):
+    for table in (GRADES, SCORES, COMPLETION, COMPLETED, CERTIFICATES, BLOCKS, STAFF, ENROLLED, NAMES):
         table.clear()
     CALLS.clear()
 
@@ -57,6 +59,11 @@ def course_blocks(course_key):
 
 def is_course_staff(user, course_key):
     return (user.id, course_key) in STAFF
+
+
+def course_names(course_keys):
+    CALLS.append(("course_names", tuple(course_keys)))
+    return {key: NAMES[key] for key in course_keys if key in NAMES}
 
 
 def is_enrolled(user, course_key):
@@ -116,6 +123,9 @@ class PlatformFake:
         "common", "common.djangoapps", "common.djangoapps.student", "common.djangoapps.student.models",
         "openedx", "openedx.core", "openedx.core.djangoapps", "openedx.core.djangoapps.user_api",
         "openedx.core.djangoapps.user_api.preferences", "openedx.core.djangoapps.user_api.preferences.api",
+        "openedx.core.djangoapps.content", "openedx.core.djangoapps.content.course_overviews",
+        "openedx.core.djangoapps.content.course_overviews.models",
+        "openedx.features", "openedx.features.course_experience", "openedx.features.course_experience.url_helpers",
     )
 
     def __init__(self, monkeypatch):
@@ -127,6 +137,7 @@ class PlatformFake:
         self.staff = set()      # (user id, course key str): has_access(user, "staff", course) is true
         self.enrolled = set()   # (user id, course key str)
         self.preferences = {}   # (username, key) -> value
+        self.overviews = {}     # CourseKey -> display_name (None allowed, as the column is nullable)
         self.calls = []
         modules = {name: types.ModuleType(name) for name in self.MODULES}
         fake = self
@@ -180,6 +191,31 @@ class PlatformFake:
         def get_user_preference(requesting_user, preference_key, username=None):
             return fake.preferences.get((username or requesting_user.username, preference_key))
 
+        class OverviewQuerySet:
+            """``CourseOverview.objects.filter(id__in=…).values_list("id", "display_name")`` (row P14)."""
+
+            def __init__(self, keys=None):
+                self.keys = keys
+
+            def filter(self, id__in):  # noqa: A002
+                assert all(not isinstance(key, str) for key in id__in), "CourseKeyField is given CourseKeys"
+                return OverviewQuerySet(list(id__in))
+
+            def values_list(self, *fields):
+                assert fields == ("id", "display_name")
+                fake.calls.append(("course_overviews", len(self.keys)))
+                return [(key, fake.overviews[key]) for key in self.keys if key in fake.overviews]
+
+        class CourseOverview:
+            objects = OverviewQuerySet()
+
+        def get_learning_mfe_home_url(course_key, url_fragment=None, params=None):
+            link = f"http://apps.local.openedx.io:2000/learning/course/{course_key}"
+            return link + (f"/{url_fragment}" if url_fragment else "")
+
+        modules["openedx.core.djangoapps.content.course_overviews.models"].CourseOverview = CourseOverview
+        modules["openedx.features.course_experience.url_helpers"].get_learning_mfe_home_url = \
+            get_learning_mfe_home_url
         modules["lms.djangoapps.grades.api"].CourseGradeFactory = CourseGradeFactory
         modules["lms.djangoapps.course_blocks.api"].get_course_blocks = get_course_blocks
         modules["xmodule.modulestore.django"].modulestore = ModuleStore

@@ -129,6 +129,31 @@ def send_follow_ups(award, *, notify=True, push=True):
         notifications.notify_awarded(award)
 
 
+def notify_expiring(limit=1000, now=None):
+    """
+    Email learners whose badges expire within OPENEDX_BADGES_EXPIRY_NOTICE_DAYS, once per
+    award (celery beat runs this hourly; ``badges_sweep`` too). Each award is claimed by
+    setting ``expiry_notified_at`` before its email goes, so two sweeps running at once, or
+    a sweep run again, never send it twice; a crash between the claim and the email loses
+    that one notice rather than repeating it. Revoked, suspended and retired awards are skipped.
+    """
+    days = conf.get("OPENEDX_BADGES_EXPIRY_NOTICE_DAYS") or 0
+    if days <= 0:
+        return 0
+    now = now or timezone.now()
+    due = (Award.objects.filter(expiry_notified_at__isnull=True, user__isnull=False, revoked=False, suspended=False,
+                                valid_until__gt=now, valid_until__lte=now + timedelta(days=days))
+           .order_by("valid_until", "id").values_list("pk", flat=True)[:limit])
+    sent = 0
+    for pk in list(due):
+        if not Award.objects.filter(pk=pk, expiry_notified_at__isnull=True).update(expiry_notified_at=now):
+            continue  # another sweep took it
+        award = Award.objects.select_related("badge_class__issuer", "user").get(pk=pk)
+        if notifications.notify_expiring(award):
+            sent += 1
+    return sent
+
+
 def sweep_announcements(limit=1000):
     """Send the follow-ups of awards whose run was interrupted (older than the lease, never announced)."""
     stale = timezone.now() - ANNOUNCE_LEASE
@@ -235,10 +260,16 @@ def certificate_revoked(user_id, course_key, trigger):
     return revoked
 
 
-def revoke(award, reason):
-    """Revoke for good (the status bit is final); a mistaken revocation is undone by ``reinstate``."""
+def revoke(award, reason, *, notify=True):
+    """
+    Revoke for good (the status bit is final); a mistaken revocation is undone by ``reinstate``.
+    The learner is emailed why, unless ``notify`` is False: a revocation that only replaces the
+    credential (re-issue, key compromise) is no news to them.
+    """
     award = issuing.revoke_award(award, reason)
     transaction.on_commit(lambda: events.badge_revoked(award))
+    if notify:
+        transaction.on_commit(lambda: notifications.notify_revoked(award))
     transaction.on_commit(lambda: _backpacks("queue_revocations", award))
     return award
 

@@ -131,3 +131,14 @@ def mounted():
     """True where the host serves the plugin's URLs; display code can degrade (no image link) where not."""
 
     return NS in get_resolver().namespace_dict
+
+
+def absolute(site_path):
+    """
+    ``site_path`` on the site's public origin (OPENEDX_BADGES_PUBLIC_BASE_URL, else
+    LMS_ROOT_URL): for pages that belong to no issuer, such as a learner's public profile.
+    """
+    from .. import compat, conf  # pylint: disable=import-outside-toplevel  (settings read at call time)
+
+    origin = (conf.get("OPENEDX_BADGES_PUBLIC_BASE_URL") or compat.lms_root_url()).rstrip("/")
+    return origin + site_path

@@ -159,7 +159,7 @@ def mark_compromised(key, reason, *, by="", dry_run=False):
 def _replace(award, key):
     """Revoke one award and issue its replacement (``None`` when there is no learner to give it to)."""
     suspended, hold_reason = award.suspended, award.suspension_reason
-    awarding.revoke(award, reason_for(key))
+    awarding.revoke(award, reason_for(key), notify=False)  # replaced at once: not news to the learner
     if award.user is None:
         return None
     provenance = {"source": "key-compromise", "replaces": str(award.uuid), "key": key.key_id,

@@ -36,10 +36,19 @@ class WalletURLField(serializers.URLField):
     def __init__(self, **kwargs):
         super().__init__(source="*", read_only=True, **kwargs)
 
+    PLACEHOLDER = "00000000-0000-4000-8000-000000000000"
+
     def to_representation(self, value):
-        path = reverse("openedx_badges:wallet-detail", kwargs={"award_uuid": value.uuid})
-        request = self.context.get("request")
-        return request.build_absolute_uri(path) if request is not None else path
+        # Reversed once per response (kept in the serializers' shared context), the UUID put in by
+        # text: a skills profile lists a thousand awards, and reverse() per award is most of its time.
+        template = self.context.get("_wallet_url_template")
+        if template is None:
+            path = reverse("openedx_badges:wallet-detail", kwargs={"award_uuid": self.PLACEHOLDER})
+            request = self.context.get("request")
+            template = request.build_absolute_uri(path) if request is not None else path
+            if isinstance(self.context, dict):
+                self.context["_wallet_url_template"] = template
+        return template.replace(self.PLACEHOLDER, str(value.uuid))
 
 
 class AwardStateField(serializers.ChoiceField):
@@ -179,3 +188,77 @@ class PathwaySerializer(serializers.Serializer):  # pylint: disable=abstract-met
     done = serializers.IntegerField(read_only=True, help_text=_("Milestones reached."))
     total = serializers.IntegerField(read_only=True, help_text=_("Milestones in the pathway."))
     milestones = PathwayMilestoneSerializer(many=True, read_only=True)
+
+
+# --- the skills profile and the public profile (issue 18) ---------------------------------------
+
+
+class SkillAwardSerializer(serializers.Serializer):  # pylint: disable=abstract-method
+    """An award that evidences a skill: enough to name it and link to it."""
+
+    uuid = serializers.UUIDField(read_only=True)
+    badge_name = serializers.CharField(source="badge_class.name", read_only=True)
+    badge_uuid = serializers.UUIDField(source="badge_class.uuid", read_only=True)
+    wallet = WalletURLField(help_text=_("The award's page in the learner's wallet."))
+
+    def to_representation(self, instance):
+        # The fields above, written out: a profile lists every award the learner holds, and DRF's
+        # field-by-field path costs more than the query that read them (bench/wallet.py).
+        return {"uuid": str(instance.uuid), "badge_name": instance.badge_class.name,
+                "badge_uuid": str(instance.badge_class.uuid),
+                "wallet": self.fields["wallet"].to_representation(instance)}
+
+
+class SkillSerializer(serializers.Serializer):  # pylint: disable=abstract-method
+    """One skill (an alignment target) with the strongest level reached and the awards behind it."""
+
+    name = serializers.CharField(read_only=True)
+    code = serializers.CharField(read_only=True, help_text=_("The framework's code of the skill, or empty."))
+    framework = serializers.CharField(read_only=True)
+    url = serializers.CharField(read_only=True, help_text=_("The skill's page in its framework, or empty."))
+    target_type = serializers.CharField(read_only=True)
+    level = serializers.CharField(read_only=True, help_text=_("The strongest level among the awards, or empty."))
+    awards = SkillAwardSerializer(many=True, read_only=True)
+
+
+class SkillGroupSerializer(serializers.Serializer):  # pylint: disable=abstract-method
+    """The skills of one framework; ``framework`` is empty for alignments that name none."""
+
+    framework = serializers.CharField(read_only=True)
+    skills = SkillSerializer(many=True, read_only=True)
+
+
+class LearnerProfileSerializer(serializers.Serializer):  # pylint: disable=abstract-method
+    """The learner's public profile choices; ``url`` is where the page is (it answers 404 while off)."""
+
+    public = serializers.BooleanField(required=False, help_text=_(
+        "Anyone with the link sees the badges the learner made public; false: the page does not exist."))
+    slug = serializers.SlugField(required=False, max_length=40, help_text=_(
+        "The last part of the page's address: letters, digits, hyphens, underscores."))
+    show_name = serializers.BooleanField(required=False, help_text=_("Show the learner's name on the page."))
+    headline = serializers.CharField(required=False, allow_blank=True, max_length=120)
+    url = serializers.SerializerMethodField(help_text=_("The public page's address."))
+
+    def get_url(self, profile) -> str:
+        return public_urls.absolute(reverse("openedx_badges:public-profile", kwargs={"slug": profile.slug}))
+
+    def validate_slug(self, value):
+        from ..models import LearnerProfile  # pylint: disable=import-outside-toplevel
+
+        value = value.lower()
+        if LearnerProfile.objects.filter(slug=value).exclude(pk=getattr(self.instance, "pk", None)).exists():
+            raise serializers.ValidationError(_("This address is taken: choose another one."))
+        return value
+
+    def validate(self, attrs):
+        unknown = sorted(set(self.initial_data) - {"public", "slug", "show_name", "headline"})
+        if unknown:
+            raise serializers.ValidationError({name: [_("This field cannot be changed.")] for name in unknown})
+        return attrs
+
+    def update(self, instance, validated_data):
+        for name, value in validated_data.items():
+            setattr(instance, name, value)
+        if validated_data:
+            instance.save(update_fields=[*validated_data, "modified"])
+        return instance

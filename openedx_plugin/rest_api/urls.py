@@ -11,4 +11,6 @@ urlpatterns = [
     path("awards/<uuid:uuid>/", views.AwardDetail.as_view(), name="award-detail"),
     path("pathways/", views.PathwayList.as_view(), name="pathway-list"),
     path("badge-classes/", views.CourseBadgeClassList.as_view(), name="badge-class-list"),
+    path("skills/", views.SkillsProfile.as_view(), name="skills-profile"),
+    path("profile/", views.PublicProfileSettings.as_view(), name="public-profile"),
 ]

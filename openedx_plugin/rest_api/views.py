@@ -7,6 +7,8 @@ skill filter), however many awards the learner has.
 """
 
 from django.apps import apps
+from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import generics, serializers
 from rest_framework.exceptions import ValidationError
@@ -14,15 +16,25 @@ from rest_framework.filters import BaseFilterBackend
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+from rest_framework.response import Response
 from rest_framework.schemas.openapi import AutoSchema
 
-from ..models import Award, BadgeClass
+from .. import conf
+from ..models import Award, BadgeClass, LearnerProfile
 from ..pathways.progress import pathways_in_progress
 from ..ratelimit import drf_throttle
+from ..skills.profile import skills_profile
 from ..views import wallet
 from .parsers import StrictJSONParser
 from .permissions import IsAwardOwner, authentication_classes
-from .serializers import AwardSerializer, AwardSharingSerializer, BadgeClassSerializer, PathwaySerializer
+from .serializers import (
+    AwardSerializer,
+    AwardSharingSerializer,
+    BadgeClassSerializer,
+    LearnerProfileSerializer,
+    PathwaySerializer,
+    SkillGroupSerializer,
+)
 
 
 class Schema(AutoSchema):
@@ -59,8 +71,9 @@ class Schema(AutoSchema):
 
     def get_responses(self, path, method):
         responses = super().get_responses(path, method)
-        for code in self.errors.get(method.upper(), ()):
-            responses[code] = {"description": str(ERRORS[code])}
+        for error in self.errors.get(method.upper(), ()):
+            code, text = error if isinstance(error, tuple) else (error, ERRORS[error])  # a view's own wording
+            responses[code] = {"description": str(text)}
         return responses
 
 
@@ -195,3 +208,43 @@ class PathwayList(LearnerAPIView, generics.ListAPIView):
 
     def get_queryset(self):
         return pathways_in_progress(self.request.user)
+
+
+class SkillsProfile(LearnerAPIView, generics.GenericAPIView):
+    """The requester's current badges gathered by skill alignment, with the strongest level reached in each."""
+
+    # What the wallet's "My skills" shows. Not paginated: a learner's skills are few, and one
+    # query reads every award's alignments, whatever their number.
+
+    serializer_class = SkillGroupSerializer
+    pagination_class = None
+    filter_backends = []
+    schema = Schema({"GET": "retrieveSkillsProfile"}, errors={"GET": ("401", "403", "429")}, tags=["skills"])
+
+    def get(self, request):
+        groups = skills_profile(wallet.profile_awards(request.user), now=timezone.now())
+        return Response(self.get_serializer(groups, many=True).data)
+
+
+PROFILES_OFF = ("404", _("Public badge profiles are turned off on this site."))
+
+
+class PublicProfileSettings(LearnerAPIView, generics.RetrieveUpdateAPIView):
+    """The requester's public badge profile choices (off until they turn it on); PATCH changes them."""
+
+    # 404 where the operator turned public profiles off (OPENEDX_BADGES_PUBLIC_PROFILES).
+
+    serializer_class = LearnerProfileSerializer
+    pagination_class = None
+    filter_backends = []
+    queryset = LearnerProfile.objects.none()  # names the model for the schema; get_object decides
+    http_method_names = ["get", "patch", "head", "options"]
+    schema = Schema({"GET": "retrievePublicProfile", "PATCH": "updatePublicProfile"},
+                    errors={"GET": ("401", "403", PROFILES_OFF, "429"),
+                            "PATCH": ("400", "401", "403", PROFILES_OFF, "429")},
+                    tags=["profile"])
+
+    def get_object(self):
+        if not conf.get("OPENEDX_BADGES_PUBLIC_PROFILES"):
+            raise Http404("Public badge profiles are turned off on this site.")
+        return LearnerProfile.objects.get_or_create(user=self.request.user)[0]

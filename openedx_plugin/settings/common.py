@@ -34,6 +34,9 @@ def plugin_settings(settings):
     schedule.setdefault("openedx_badges.sweep_pending", {"task": "openedx_badges.sweep_pending", "schedule": 300.0})
     # Pushes left pending while the broker was down are queued again.
     schedule.setdefault("openedx_badges.requeue_pushes", {"task": "openedx_badges.requeue_pushes", "schedule": 600.0})
+    # Issue 18: "your badge expires soon" emails, once per award (OPENEDX_BADGES_EXPIRY_NOTICE_DAYS).
+    schedule.setdefault("openedx_badges.notify_expiring", {"task": "openedx_badges.notify_expiring",
+                                                           "schedule": 3600.0})
     # Issue 21: the static verification bundle's refresh, when OPENEDX_BADGES_BUNDLE_DIR is set.
     add_bundle_refresh(settings)
 

@@ -200,11 +200,15 @@ def recipient_name(user):
 @ratelimit("verify")
 def verify_page(request, award_uuid):
     """A human-readable page with a verification result computed here, now."""
-    found = get_object_or_404(Award.objects.select_related("badge_class__issuer", "user"), uuid=award_uuid)
-    is_owner = request.user.is_authenticated and found.user_id == request.user.id
-    if not found.public and not is_owner:
-        # The same answer as for an unknown award: a private badge's existence is not disclosed.
-        raise Http404("No such badge.")
+    found = Award.objects.select_related("badge_class__issuer", "user").filter(uuid=award_uuid).first()
+    is_owner = found is not None and request.user.is_authenticated and found.user_id == request.user.id
+    if found is None or (not found.public and not is_owner):
+        # A plain page, not the host's error page, that says why there is nothing to see; the
+        # same for an unknown award and a private one, so a private badge's existence is not disclosed.
+        response = render(request, "openedx_badges/verify_unavailable.html", status=404)
+        response["Cache-Control"] = "private, no-store"
+        response["X-Robots-Tag"] = "noindex"
+        return response
     result = caching.verification(found, lambda: verification.verify_award(found))
     context = {
         "award": found,

@@ -239,3 +239,15 @@ def test_authors_read_the_same_definition_in_their_language():
     assert "graded or not" in str(SCORE_DEFINITION)
     with translation.override("fr"):
         assert "notés ou non" in str(SCORE_DEFINITION)
+
+
+def test_course_names_come_from_course_overviews_in_one_query(platform):
+    other = CourseKey.from_string("course-v1:FakeX+LMS202+2026")
+    platform.overviews.update({COURSE_KEY: "Learning Management 101", other: None})
+    names = compat.course_names([COURSE, str(other), "not a course key", COURSE])
+    assert names == {COURSE: "Learning Management 101"}  # no name: the caller shows the key
+    assert [call for call in platform.calls if call[0] == "course_overviews"] == [("course_overviews", 2)]
+
+
+def test_course_home_is_the_learning_mfe(platform):
+    assert compat.course_home_url(COURSE) == f"http://apps.local.openedx.io:2000/learning/course/{COURSE}/home"

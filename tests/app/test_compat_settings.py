@@ -14,7 +14,7 @@ from celery import Celery
 
 from openedx_plugin.settings import common, production
 
-BEAT_TASKS = {"openedx_badges.sweep_pending", "openedx_badges.requeue_pushes"}
+BEAT_TASKS = {"openedx_badges.sweep_pending", "openedx_badges.requeue_pushes", "openedx_badges.notify_expiring"}
 
 
 def lms_celery_app(host):

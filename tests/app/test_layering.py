@@ -20,7 +20,7 @@ layers, lowest first (a module may import its own layer and the ones below):
     pathways          pathways as milestones, their editor's form, the learner's pathways in progress
     tasks, handlers,  what the platform and celery call, and the Python API for the XBlock
     api, checks
-    web               urls, views, rest_api, admin, the backpacks' pages, commands, apps
+    web               urls, views, templatetags, rest_api, admin, the backpacks' pages, commands, apps
 """
 
 import ast
@@ -49,7 +49,7 @@ LAYERS = [
     # Pathways read the rule index (awards) to find the learner's pathways in progress.
     ("persistence", "visibility", "pathways"),
     ("tasks", "handlers", "api", "checks"),
-    ("urls", "views", "rest_api", "admin", "course_tab", "management", "apps", "backpacks.views",
+    ("urls", "views", "templatetags", "rest_api", "admin", "course_tab", "management", "apps", "backpacks.views",
      "backpacks.urls", "persistence.views", "persistence.admin", "visibility.views", "visibility.admin",
      "pathways.views", "pathways.admin", "pathways.urls",
      "migrations", "__init__"),

@@ -11,7 +11,7 @@ from django.core import mail
 
 from openedx_plugin import compat
 from openedx_plugin.awards import notifications
-from openedx_plugin.credentials import issuing, public_urls
+from openedx_plugin.credentials import issuing
 from tests.ci import in_ci
 
 pytestmark = pytest.mark.django_db
@@ -60,16 +60,18 @@ def ace_settings(settings):
 # --- Django's mail ---------------------------------------------------------------------------
 
 
-def test_django_mail_in_the_default_language(award, learner):
+def test_django_mail_in_the_default_language(award, learner, settings):
     assert not notifications.ace_email_configured()
     assert notifications.notify_awarded(award) is True
     [sent] = mail.outbox
     assert sent.to == [learner.email]
     assert sent.subject == "You earned the badge “Data Wrangler”"
     assert "Hello Ada Lovelace," in sent.body
-    assert public_urls.verify_page_url(award) in sent.body
+    assert notifications.wallet_url(award) in sent.body  # the wallet's page, where downloads and sharing are
+    assert notifications.wallet_url(award) == f"{settings.LMS_ROOT_URL}/badges/wallet/{award.uuid}/"
     html, mimetype = sent.alternatives[0]
     assert mimetype == "text/html" and html.startswith("<!DOCTYPE html>")
+    assert f'href="{notifications.wallet_url(award)}"' in html
     assert "Test Academy has awarded you the badge “Data Wrangler”" in html
     assert 'dir="ltr"' in html
 
@@ -109,12 +111,12 @@ def test_ace_path_renders_the_ace_templates(award, learner, ace_settings):
     assert sent.subject == "You earned the badge “Data Wrangler”"
     assert "Hello Ada Lovelace," in sent.body
     assert "See it, download it or share it here:" in sent.body
-    assert public_urls.verify_page_url(award) in sent.body
+    assert notifications.wallet_url(award) in sent.body
     html, mimetype = sent.alternatives[0]
     assert mimetype == "text/html"
     assert "<title>You earned the badge “Data Wrangler”" in html  # head.html
     assert 'dir="ltr"' in html and "Test Academy has awarded you the badge “Data Wrangler”" in html
-    assert public_urls.verify_page_url(award) in html
+    assert notifications.wallet_url(award) in html
 
 
 @requires_ace

@@ -101,6 +101,12 @@ def matrix(w):
                                          learner_view(owner={204})),
         "openedx_badges:course-badges": ("get", f"/badges/course/{badge.course_key}/", None,
                                          learner_view(other=OK)),
+        # issue 18: the certificate and the files are the owner's; each learner has their own profile settings;
+        # a public profile page that nobody turned on is 404 to everyone (tests/wallet covers one turned on)
+        "openedx_badges:wallet-certificate": ("get", f"/badges/wallet/{a}/certificate/", None, learner_view()),
+        "openedx_badges:wallet-download": ("get", f"/badges/wallet/{a}/download/signed", None, learner_view()),
+        "openedx_badges:wallet-profile": ("get", "/badges/wallet/profile/", None, learner_view(other=OK)),
+        "openedx_badges:public-profile": ("get", "/badges/u/nobody-turned-this-on/", None, everyone(NOT_FOUND)),
         # the REST API
         "openedx_badges:api:award-list": ("get", "/badges/api/v1/awards/", None, api_view(other=OK)),
         "openedx_badges:api:award-detail": ("get", f"/badges/api/v1/awards/{a}/", None, api_view()),
@@ -111,6 +117,8 @@ def matrix(w):
         "openedx_badges:pathway-edit": ("get", f"/badges/pathways/{badge.uuid}/", None, COURSE_TEAM_PAGE),
         "openedx_badges:pathway-course": ("get", f"/badges/pathways/course/{badge.course_key}/", None,
                                           COURSE_TEAM_PAGE),
+        "openedx_badges:api:skills-profile": ("get", "/badges/api/v1/skills/", None, api_view(other=OK)),
+        "openedx_badges:api:public-profile": ("get", "/badges/api/v1/profile/", None, api_view(other=OK)),
         # backpacks
         "openedx_badges:backpacks:connections": ("get", "/badges/backpacks/", None, learner_view(other=OK)),
         "openedx_badges:backpacks:callback": ("get", "/badges/backpacks/callback/?state=x&code=y", None,

@@ -415,6 +415,31 @@ def test_p13_tracker_emit():
     tracking_log.EVENTS.clear()
 
 
+def test_p14_course_overview_display_names(course, django_assert_num_queries):
+    from lms_standin.models import Course
+
+    Course.objects.create(course_key="course-v1:DemoX+OTHER+2026", display_name="Another course")
+    keys = [COURSE_KEY, "course-v1:DemoX+OTHER+2026", "course-v1:NoSuch+X+1", "not a key"]
+    with django_assert_num_queries(1):  # one query for every course of a page, as values_list on CourseOverview
+        names = compat.course_names(keys)
+    assert names == {COURSE_KEY: course.display_name, "course-v1:DemoX+OTHER+2026": "Another course"}
+    assert compat.course_names([]) == {}
+
+
+def test_p15_learner_urls_lead_back_to_the_lms(client, student, course, settings):
+    urls = compat.learner_urls()
+    root = settings.LMS_ROOT_URL.rstrip("/")
+    assert urls == {"home": f"{root}/", "dashboard": f"{root}/dashboard", "logout": f"{root}/logout"}
+    assert compat.course_home_url(COURSE_KEY) == f"{root}/courses/{COURSE_KEY}/course/"  # row T5 without the MFE helper
+    client.force_login(student)
+    assert client.get(compat.course_home_url(COURSE_KEY).removeprefix(root), follow=True).status_code == 200
+    assert client.get(urls["dashboard"].removeprefix(root)).status_code == 200
+    response = client.get(urls["logout"].removeprefix(root))  # GET signs out, as the LMS's LogoutView
+    assert response.status_code == 302 and "_auth_user_id" not in client.session
+    settings.OPENEDX_BADGES_DASHBOARD_URL = "https://home.example.com/learner"
+    assert compat.learner_urls()["dashboard"] == "https://home.example.com/learner"
+
+
 def test_e7_event_bus_producer_config():
     import openedx_events.apps  # pylint: disable=import-outside-toplevel
 

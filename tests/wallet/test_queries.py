@@ -6,6 +6,9 @@ from .conftest import clone_awards
 
 pytestmark = pytest.mark.django_db
 MAX_QUERIES = 10
+# The wallet page also reads the course names, every award's skills and the public profile,
+# and saves the chosen filters in the session when they change (an UPDATE in a savepoint).
+WALLET_MAX_QUERIES = 15  # and the pathways in progress: three queries (pathways.progress)
 
 
 @pytest.fixture(params=[50, 200])
@@ -30,7 +33,7 @@ def test_api_list(learner_client, many, query, django_assert_max_num_queries):
 
 @pytest.mark.parametrize("query", [{}, {"status": "earned", "skill": "Data cleaning"}])
 def test_wallet_page(learner_client, many, query, django_assert_max_num_queries):
-    with django_assert_max_num_queries(MAX_QUERIES):
+    with django_assert_max_num_queries(WALLET_MAX_QUERIES):
         response = learner_client.get("/badges/wallet/", query)
     assert response.status_code == 200
 
@@ -38,3 +41,17 @@ def test_wallet_page(learner_client, many, query, django_assert_max_num_queries)
 def test_detail_page(learner_client, award, django_assert_max_num_queries):
     with django_assert_max_num_queries(MAX_QUERIES):
         assert learner_client.get(f"/badges/wallet/{award.uuid}/").status_code == 200
+
+
+def test_public_profile_page(client, many, learner, django_assert_max_num_queries):
+    from openedx_plugin.models import LearnerProfile
+
+    LearnerProfile.objects.create(user=learner, slug="counted", public=True, show_name=True)
+    with django_assert_max_num_queries(3):  # the profile with its user, every public badge, the dates of a page
+        response = client.get("/badges/u/counted/")
+    assert response.status_code == 200
+
+
+def test_skills_profile_api(learner_client, many, django_assert_max_num_queries):
+    with django_assert_max_num_queries(4):
+        assert learner_client.get("/badges/api/v1/skills/").status_code == 200

@@ -28,7 +28,10 @@ def test_schema_describes_the_endpoints():
     document = yaml.safe_load(DOC.read_text(encoding="utf-8"))
     paths = document["paths"]
     assert set(paths) == {"/badges/api/v1/awards/", "/badges/api/v1/awards/{uuid}/", "/badges/api/v1/badge-classes/",
-                          "/badges/api/v1/pathways/"}
+                          "/badges/api/v1/pathways/", "/badges/api/v1/skills/", "/badges/api/v1/profile/"}
+    assert set(paths["/badges/api/v1/profile/"]) == {"get", "patch"}
+    assert set(document["components"]["schemas"]["LearnerProfile"]["properties"]) == {
+        "public", "slug", "show_name", "headline", "url"}
     assert set(paths["/badges/api/v1/awards/{uuid}/"]) == {"get", "patch"}
     body = paths["/badges/api/v1/awards/{uuid}/"]["patch"]["requestBody"]["content"]["application/json"]["schema"]
     assert body == {"$ref": "#/components/schemas/AwardSharing"}

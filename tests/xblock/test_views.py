@@ -14,7 +14,7 @@ from badge_xblock import BadgeXBlock
 from lms_standin.courseware import answer_problem
 from lms_standin.demo_course import usage_key
 
-from .conftest import BLOCK_KEY, call
+from .conftest import BLOCK_KEY, COURSE_KEY, call
 
 pytestmark = pytest.mark.django_db
 
@@ -206,3 +206,26 @@ def test_studio_view_keeps_a_rule_it_cannot_show(issuer, course, staff, block_fo
     html = render(block_for(staff), "studio_view")
     assert 'data-role="advanced-rule"' in html
     assert "Any one of these:" in html and "Complete at least 50% of the course." in html
+
+
+def test_the_check_result_is_on_screen_not_only_for_screen_readers(configured, student, block_for):
+    html = render(block_for(student))
+    [region] = [line for line in html.splitlines() if 'data-role="live"' in line]
+    assert 'class="openedx-badge__result"' in region and "sr-only" not in region
+    assert 'role="status" aria-live="polite"' in region
+
+
+def test_badges_earned_in_other_units_are_visible_here(configured, issuer, student, block_for):
+    from openedx_plugin import api
+    from openedx_plugin.credentials import issuing
+    from openedx_plugin.models import BadgeClass
+
+    html = render(block_for(student))
+    assert f'href="/badges/course/{COURSE_KEY}/" data-role="course-badges"' in html
+    assert "You also hold" not in html
+    other = api.save_badge(COURSE_KEY, {"name": "Finisher", "description": "Finished.",
+                                        "criteria_narrative": "Finish the course."})
+    issuing.award_badge(BadgeClass.objects.get(uuid=other["uuid"]), student)  # earned in another unit
+    html = render(block_for(student))
+    assert "You also hold 1 other badge of this course." in html
+    assert "See all the badges of this course" in html

@@ -6,12 +6,13 @@ Queue (or run) the badge evaluations stored while the broker was down.
 
 Celery beat runs the same sweep every five minutes where the host runs beat. The command
 also re-queues backpack pushes left pending (beat's ``requeue_pushes`` does that elsewhere)
-and sends the follow-ups (event, email, pushes) of awards whose run was interrupted.
+and sends the follow-ups (event, email, pushes) of awards whose run was interrupted, and
+the "your badge expires soon" emails (beat's ``notify_expiring``).
 """
 
 from django.core.management.base import BaseCommand
 
-from ...awards.awarding import sweep_announcements
+from ...awards.awarding import notify_expiring, sweep_announcements
 from ...backpacks import services
 from ...models import PendingEvaluation
 from ...tasks import sweep
@@ -38,3 +39,5 @@ class Command(BaseCommand):
         # Awards whose event, email and pushes were interrupted (a crash, a dropped connection).
 
         self.stdout.write(f"{sweep_announcements(options['limit'])} interrupted award announcements sent.")
+        # "Expires soon" emails (beat's notify_expiring elsewhere), once per award.
+        self.stdout.write(f"{notify_expiring(options['limit'])} expiry notices sent.")
