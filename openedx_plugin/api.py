@@ -19,7 +19,7 @@ from .engine.images import ImageError
 from .models import ACHIEVEMENT_TYPES, Award, BadgeClass, BadgeRule
 
 EDITABLE_FIELDS = ("name", "description", "criteria_narrative", "criteria_url", "achievement_type",
-                   "alignments", "tags", "level", "validity_days")
+                   "alignments", "tags", "level", "category", "validity_days")
 ASSESSABLE_TYPES = ("problem", "vertical", "sequential", "chapter")
 
 
@@ -55,6 +55,7 @@ def badge_summary(badge_class):
         "alignments": badge_class.alignments,
         "tags": badge_class.tags,
         "level": badge_class.level,
+        "category": badge_class.category,
         "validity_days": badge_class.validity_days,
         "image_url": public_urls.badge_image_url(badge_class),
         "issuer": badge_class.issuer.name,
