@@ -640,14 +640,22 @@ def search_tags(taxonomy_id, term, limit):
     return found
 
 
-def taxonomy_tag(taxonomy_id, value):
-    """The tag of that value in an enabled taxonomy, as ``TagRef``; None if there is none."""
+def taxonomy_tag(taxonomy_id, value=None, *, code=None):
+    """
+    The tag of that value in an enabled taxonomy (or, given ``code``, the tag with that external
+    id, else that value), as ``TagRef``; None if there is none.
+    """
     tagging = _tagging()
     if tagging is None:
         return None
     _api, models = tagging
-    tag = (models.Tag.objects.filter(taxonomy_id=taxonomy_id, taxonomy__enabled=True, value=value)
-           .select_related("taxonomy", "parent").first())
+    tags = models.Tag.objects.filter(taxonomy_id=taxonomy_id, taxonomy__enabled=True).select_related(
+        "taxonomy", "parent", "parent__parent")
+    tag = None
+    if code is not None:
+        tag = tags.filter(external_id__iexact=code).first() or tags.filter(value__iexact=code).first()
+    elif value is not None:
+        tag = tags.filter(value=value).first()
     return _tag_ref(tag) if tag else None
 
 

@@ -20,6 +20,9 @@ usage key, fractions are 0..1):
   (``SCORE_DEFINITION`` says it in the author's words)
 - ``units_completed``: ``course``, ``blocks``
 - ``badges``: ``badges`` (badge class UUIDs), optional ``at_least`` (default: all)
+- ``skill_mastery``: ``course``, ``taxonomy`` (a content-tagging taxonomy's export id), ``tag``
+  (the tag's value) and ``min_fraction``: at least that share of the points on every scored
+  block of the course tagged with the tag (issue 13)
 """
 
 from collections.abc import Mapping

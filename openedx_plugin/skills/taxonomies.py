@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from .. import compat, conf
+from ..credentials import public_urls
 from ..engine import ob3
 
 # The target types an author chooses from, in the order the editor lists them: the Open Badges
@@ -43,8 +44,6 @@ def _is_web_address(value):
 
 def skill_page_url(issuer, export_id, code):
     """The plugin's public page of a skill (``targetUrl`` of a tag that names no web address of its own)."""
-    from ..credentials import public_urls  # pylint: disable=import-outside-toplevel  (credentials sits above)
-
     return public_urls.skill_url(issuer, export_id, code)
 
 
