@@ -571,7 +571,10 @@ class BadgeXBlock(XBlock):
         term = data.get("term") if isinstance(data, dict) else None
         if not isinstance(term, str) or len(term) > 100:
             raise JsonHandlerError(400, self.ugettext("Type up to 100 characters to search for a skill."))
-        return {"skills": self._api().search_skills(self.django_user(), self.course_key(), term)}
+        user = self.django_user()
+        if user is None:  # the taxonomies' view rule needs a signed-in user to ask about
+            raise JsonHandlerError(403, self.ugettext("Only the course team can edit this badge."))
+        return {"skills": self._api().search_skills(user, self.course_key(), term)}
 
     # --- handlers ------------------------------------------------------------------------------
 
@@ -756,9 +759,12 @@ class BadgeXBlock(XBlock):
                 not str(taxonomy_id).isdigit() or not isinstance(tag, str) or not tag.strip():
             errors[f"alignments-{index}-name"] = _("Choose the skill again from the search.")
             return {}
+        user = self.django_user()
+        if user is None:
+            errors[f"alignments-{index}-name"] = _("Only the course team can edit this badge.")
+            return {}
         try:
-            return self._api().skill_alignment(self.django_user(), self.course_key(), int(taxonomy_id), tag,
-                                               target_type)
+            return self._api().skill_alignment(user, self.course_key(), int(taxonomy_id), tag, target_type)
         except ValidationError as exc:
             errors[f"alignments-{index}-name"] = " ".join(exc.messages)
             return {}

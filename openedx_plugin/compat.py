@@ -574,6 +574,18 @@ def _tagging():
     return tagging_api, tagging_models
 
 
+def _tagging_rules():
+    """
+    openedx_tagging's permission rules, registered on first import (``rules.add_perm``). The
+    platform's content_tagging imports them itself and then replaces ``view_taxonomy`` with its
+    org-aware rule (``rules.set_perm``); importing the module again changes nothing there.
+    """
+    try:
+        importlib.import_module("openedx_tagging.rules")
+    except ImportError:
+        importlib.import_module("openedx_tagging.core.tagging.rules")
+
+
 def _taxonomy_ref(taxonomy):
     return TaxonomyRef(taxonomy.id, taxonomy.name, taxonomy.export_id, taxonomy.description or "")
 
@@ -603,6 +615,7 @@ def org_taxonomies(user, org):
         return []
     import rules as django_rules
 
+    _tagging_rules()
     found = _delegate("taxonomies_for_org", str(org))
     if found is None:
         return []
@@ -715,11 +728,12 @@ def content_tags(course_key):
     return found
 
 
-def import_taxonomy(name, export_id, data, *, description="", orgs=None):
+def import_taxonomy(name, export_id, data, *, description="", orgs=None, file_format="json"):
     """
     Create (or reuse, by export id) a closed taxonomy and import ``data`` (bytes of
-    openedx_tagging's JSON import format) through the app's own import; ``orgs`` None: every
-    organization may use it. Returns ``(TaxonomyRef, ok, log)``.
+    openedx_tagging's JSON or CSV import format: ``id``, ``value``, ``parent_id``) through the
+    app's own import; ``orgs`` None: every organization may use it. Returns
+    ``(TaxonomyRef, ok, log)``.
     """
     tagging = _tagging()
     if tagging is None:
@@ -733,7 +747,8 @@ def import_taxonomy(name, export_id, data, *, description="", orgs=None):
     taxonomy = tagging_api.get_taxonomy_by_export_id(export_id)
     if taxonomy is None:
         taxonomy = tagging_api.create_taxonomy(name, description=description, export_id=export_id)
-    ok, task, _plan = import_api.import_tags(taxonomy, io.BytesIO(data), ParserFormat.JSON, replace=False)
+    parser = ParserFormat.CSV if file_format == "csv" else ParserFormat.JSON
+    ok, task, _plan = import_api.import_tags(taxonomy, io.BytesIO(data), parser, replace=False)
     _delegate_set_orgs(taxonomy, orgs)
     return _taxonomy_ref(taxonomy), ok, task.log
 

@@ -165,9 +165,12 @@ def levels():
     """
     taxonomy = compat.taxonomy_by_export_id(level_taxonomy_export_id())
     if taxonomy is not None:
-        tags = [tag.value for tag in compat.taxonomy_tags(taxonomy.id) if not tag.parent_value]
+        # A level taxonomy lists its levels in the order of their tag ids (level-1-…, level-2-…):
+        # the tagging app itself sorts tags by value.
+        tags = sorted((tag for tag in compat.taxonomy_tags(taxonomy.id) if not tag.parent_value),
+                      key=lambda tag: (tag.external_id or "", tag.value))
         if tags:
-            return tags
+            return [tag.value for tag in tags]
     return [tag["value"] for tag in shipped_levels()["tags"] if not tag.get("parent_id")]
 
 
