@@ -110,7 +110,10 @@ function BadgeXBlockStudio(runtime, element, init) {
   // the server builds its code, framework and web address from the tag itself.
   function readAlignments() {
     alignments = Array.prototype.map.call($("alignments").children, function (row, index) {
-      var value = function (name) { return field("alignments-" + index + "-" + name).value; };
+      var value = function (name) {
+        var input = field("alignments-" + index + "-" + name);
+        return input ? input.value : "";  // a row from a taxonomy has no web address field
+      };
       var read = {framework: value("framework"), code: value("code"), name: value("name"), url: value("url"),
                   type: value("type")};
       if (row.getAttribute("data-taxonomy-id")) {
