@@ -484,6 +484,28 @@ def test_g2_taxonomies_for_org(course):
     assert set(TaxonomyOrg.objects.filter(taxonomy_id=everyone.id).values_list("org", "rel_type")) == {("", "OWN")}
 
 
+def test_g2_inside_the_platform_compat_asks_content_tagging(course, settings, monkeypatch):
+    import sys
+    import types
+
+    ours = _taxonomy()
+    fake_platform_modules(monkeypatch)  # in_platform(): the grades API imports
+    calls = []
+
+    def get_taxonomies_for_org(enabled=True, org_short_name=None):  # the documented signature (row G2)
+        calls.append((enabled, org_short_name))
+        return platform.taxonomies_for_org(org_short_name)
+
+    for name in ("openedx.core.djangoapps.content_tagging", "openedx.core.djangoapps.content_tagging.api"):
+        monkeypatch.setitem(sys.modules, name, types.ModuleType(name))
+    sys.modules["openedx.core.djangoapps.content_tagging"].api = sys.modules[
+        "openedx.core.djangoapps.content_tagging.api"]
+    sys.modules["openedx.core.djangoapps.content_tagging.api"].get_taxonomies_for_org = get_taxonomies_for_org
+    settings.OPENEDX_BADGES_PLATFORM_STANDIN = None
+    assert [t.id for t in compat.org_taxonomies(None, "DemoX")] == [ours.id]
+    assert calls == [(True, "DemoX")]
+
+
 def test_g3_view_taxonomy_rule(course, student, django_user_model):
     import rules
     from openedx_tagging import api as tagging_api
