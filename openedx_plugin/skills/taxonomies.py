@@ -212,9 +212,3 @@ def content_skills(course_key, blocks=None):
             current = parents.get(current)
     return carried
 
-
-def tagged_items(course_key, export_id, value, tags=None):
-    """The usage keys of the course's blocks tagged with that tag (not the course itself), in key order."""
-    tags = tags if tags is not None else compat.content_tags(course_key)
-    return sorted(object_id for object_id, refs in tags.items()
-                  if object_id != str(course_key) and any(t.export_id == export_id and t.value == value for t in refs))

@@ -138,3 +138,9 @@ def test_import_command(course, tmp_path, capsys):
         call_command("badges_import_taxonomy", str(tmp_path / "skills.txt"), "--name", "X", "--export-id", "x")
     with pytest.raises(CommandError):
         call_command("badges_import_taxonomy", str(source), "--name", "X", "--export-id", "bad id!")
+
+
+def test_the_profiles_level_order_is_the_shipped_level_taxonomy():
+    from openedx_plugin.skills import profile
+
+    assert [level.casefold() for level in taxonomies.levels()] == list(profile.DEFAULT_LEVELS)
