@@ -568,7 +568,7 @@ class BadgeXBlock(XBlock):
         taxonomies' own view rule is applied by the plugin.
         """
         self._require_author()
-        term = data.get("term") if isinstance(data, dict) else None
+        term = data.get("term", "") if isinstance(data, dict) else None
         if not isinstance(term, str) or len(term) > 100:
             raise JsonHandlerError(400, self.ugettext("Type up to 100 characters to search for a skill."))
         user = self.django_user()

@@ -36,7 +36,7 @@ def test_learners_cannot_search(user, skills_taxonomy, student, block_for):
     assert status == 403 and "course team" in data["error"]
 
 
-@pytest.mark.parametrize("payload", [{"term": 3}, {"term": "x" * 101}, {}, []])
+@pytest.mark.parametrize("payload", [{"term": 3}, {"term": "x" * 101}, {"term": None}, ["data"]])
 def test_a_search_no_editor_sends_is_a_400(payload, skills_taxonomy, staff, block_for):
     status, _data = call(block_for(staff), "search_skills", payload)
     assert status == 400
@@ -105,3 +105,8 @@ def test_a_mastery_condition_saves_for_a_skill_of_the_content(issuer, skills_tax
         {"kind": "skill_mastery", "skill": "elsewhere:Welding", "min_percent": "80"}]}
     status, data = call(block_for(staff), "save_badge", form(rule=forged))
     assert status == 400 and "rule-0-skill" in data["errors"]
+
+
+def test_an_empty_search_lists_the_first_skills(issuer, skills_taxonomy, staff, block_for):
+    status, data = call(block_for(staff), "search_skills", {})
+    assert status == 200 and [s["value"] for s in data["skills"]][:2] == ["Data analysis", "Data visualisation"]
