@@ -505,7 +505,8 @@ class BadgeXBlock(XBlock):
             "modes": list(authoring.certificate_modes()),
             "kinds": authoring.editor_kinds(_),
             "ruleForm": rule_form,
-            **self._skills_init(blocks),
+            # The whole tree (not only the assessable blocks): a unit proposes the skills of its text too.
+            **self._skills_init(None),
         }
         html = self._render("studio.html", {
             "prefix": init["prefix"], "display_name": self.display_name, "badges": badges, "current": current,
@@ -534,7 +535,7 @@ class BadgeXBlock(XBlock):
             return {}
 
     def _skills_init(self, blocks):
-        """What studio.js needs for skills: the content's skills, the target types, the search."""
+        """What studio.js needs for skills: the content's skills and the target types."""
         carried = self._content_skills(blocks)
         everything = {}
         for options in carried.values():
