@@ -37,7 +37,7 @@ setup(
                                      exclude=["*.__pycache__"]),
     include_package_data=True,
     package_data={
-        "openedx_plugin": ["engine/contexts/*", "templates/**/*", "static/**/*", "locale/*/LC_MESSAGES/*"],
+        "openedx_plugin": ["engine/contexts/*", "skills/data/*", "templates/**/*", "static/**/*", "locale/*/LC_MESSAGES/*"],
         "badge_xblock": ["public/**/*", "static/**/*", "templates/**/*", "translations/*/LC_MESSAGES/*"],
     },
     install_requires=requirements("requirements/base.in"),

@@ -41,7 +41,7 @@ def editor_kinds(_):
     return [kind.editor(_) for kind in kinds().values()]
 
 
-def rule_from_form(form, course_key, _, *, blocks=(), units=(), badges=(), own_badge=None):
+def rule_from_form(form, course_key, _, *, blocks=(), units=(), badges=(), own_badge=None, skills=()):
     """
     The engine's rule for the form's conditions: ``(rule, errors)``.
 
@@ -60,7 +60,8 @@ def rule_from_form(form, course_key, _, *, blocks=(), units=(), badges=(), own_b
         errors["rule"] = _("Add at least one condition: without one, no learner could earn this badge.")
         return None, errors
     leaves = []
-    allowed = {"blocks": set(blocks), "units": set(units), "badges": set(badges), "own_badge": own_badge}
+    allowed = {"blocks": set(blocks), "units": set(units), "badges": set(badges), "own_badge": own_badge,
+               "skills": set(skills)}
     for index, condition in enumerate(conditions):
         leaf = _leaf_from_form(condition, f"rule-{index}", course_key, _, errors, allowed)
         if leaf is not None:

@@ -52,7 +52,7 @@ IMAGE_TYPES = {".png": "image/png", ".svg": "image/svg+xml"}
 MAX_IMAGE_BASE64 = 2 * 1024 * 1024
 LINKEDIN_ADD_URL = "https://www.linkedin.com/profile/add"
 DEFAULT_WALLET_URL = "/badges/wallet/"
-FORM_FIELDS = ("name", "description", "criteria_narrative", "criteria_url", "achievement_type", "level")
+FORM_FIELDS = ("name", "description", "criteria_narrative", "criteria_url", "achievement_type", "level", "category")
 LEVELS = (_("Foundation"), _("Intermediate"), _("Advanced"))
 
 
@@ -345,7 +345,7 @@ class BadgeXBlock(XBlock):
 
     def _card_context(self, badge):
         _ = self.ugettext
-        meta = [badge.get("issuer"), badge.get("achievement_type"), badge.get("level")]
+        meta = [badge.get("issuer"), badge.get("achievement_type"), badge.get("level"), badge.get("category")]
         skills = [{"name": a.get("targetName", ""), "url": a.get("targetUrl", ""),
                    "framework": a.get("targetFramework", ""), "code": a.get("targetCode", "")}
                   for a in badge.get("alignments") or [] if isinstance(a, dict)]
@@ -520,18 +520,77 @@ class BadgeXBlock(XBlock):
             "modes": list(authoring.certificate_modes()),
             "kinds": authoring.editor_kinds(_),
             "ruleForm": rule_form,
+            # The whole tree (not only the assessable blocks): a unit proposes the skills of its text too.
+            **self._skills_init(None),
         }
         html = self._render("studio.html", {
             "prefix": init["prefix"], "display_name": self.display_name, "badges": badges, "current": current,
             "achievement_types": api.achievement_types(),
             "achievement_type": (current or {}).get("achievement_type") or "Badge",
-            "levels": [_(level) for level in LEVELS],
+            "levels": self._levels(),
+            "categories": self._categories(),
             "validity_days": (current or {}).get("validity_days") or "",
             "advanced_rule": bool(current and current.get("rule") and rule_form is None),
             "rule_html": self._rule_html(current) if current else "",
         })
         return self._fragment(html, "public/js/studio.js", "BadgeXBlockStudio", init,
                               css=("public/css/badge.css", "public/css/studio.css"))
+
+    # --- skills from content tagging (issue 13) ------------------------------------------------
+
+    def _content_skills(self, blocks=None):
+        """``{usage_key: [skill]}`` of this course's content; none when the platform cannot say."""
+        course_key = self.course_key()
+        if not course_key:
+            return {}
+        try:
+            return self._api().content_skills(course_key, blocks)
+        except Exception:  # pylint: disable=broad-except
+            log.exception("Could not read the content tags of %s for the badge block", course_key)
+            return {}
+
+    def _skills_init(self, blocks):
+        """What studio.js needs for skills: the content's skills and the target types."""
+        carried = self._content_skills(blocks)
+        everything = {}
+        for options in carried.values():
+            for option in options:
+                everything.setdefault(option["key"], option)
+        return {
+            "contentSkills": carried,
+            "skills": sorted(everything.values(), key=lambda option: (option["taxonomy"], option["value"])),
+            "targetTypes": self._api().alignment_target_types(),
+        }
+
+    def _levels(self):
+        try:
+            return self._api().badge_levels()
+        except Exception:  # pylint: disable=broad-except
+            log.exception("Could not read the level taxonomy for the badge block")
+            return [self.ugettext(level) for level in LEVELS]
+
+    def _categories(self):
+        try:
+            return self._api().badge_categories()
+        except Exception:  # pylint: disable=broad-except
+            log.exception("Could not read the category taxonomy for the badge block")
+            return []
+
+    @json_body_handler
+    def search_skills(self, data, suffix=""):  # pylint: disable=unused-argument
+        """
+        The tags of the organization's taxonomies that contain what the author typed (the editor
+        searches as they type). Authors only, checked as every editing handler checks; the
+        taxonomies' own view rule is applied by the plugin.
+        """
+        self._require_author()
+        term = data.get("term", "") if isinstance(data, dict) else None
+        if not isinstance(term, str) or len(term) > 100:
+            raise JsonHandlerError(400, self.ugettext("Type up to 100 characters to search for a skill."))
+        user = self.django_user()
+        if user is None:  # the taxonomies' view rule needs a signed-in user to ask about
+            raise JsonHandlerError(403, self.ugettext("Only the course team can edit this badge."))
+        return {"skills": self._api().search_skills(user, self.course_key(), term)}
 
     # --- handlers ------------------------------------------------------------------------------
 
@@ -661,25 +720,38 @@ class BadgeXBlock(XBlock):
         rule = None
         if data.get("rule") is not None:
             blocks = self.course_assessments()
+            skills = {option["key"] for options in self._content_skills().values() for option in options}
             rule, rule_errors = authoring.rule_from_form(
                 data["rule"], self.course_key(), _,
                 blocks=[b["usage_key"] for b in blocks],
                 units=[b["usage_key"] for b in blocks if b["block_type"] == "vertical"],
-                badges=[b["uuid"] for b in badges], own_badge=badge_uuid or None)
+                badges=[b["uuid"] for b in badges], own_badge=badge_uuid or None, skills=skills)
             errors.update(rule_errors)
         image, image_type = self._image(data.get("image"), errors)
         return {"fields": fields, "display_name": display_name, "badge_uuid": badge_uuid, "rule": rule,
                 "image": image, "image_type": image_type}, errors
 
     def _alignments(self, rows, errors):
-        """Skill rows as Open Badges alignments; a name and a web address are what the standard requires."""
+        """
+        Skill rows as Open Badges alignments; a name and a web address are what the standard
+        requires. A row picked from a taxonomy names only the taxonomy and the tag: the plugin
+        builds its alignment from the tag itself (issue 13).
+        """
         _ = self.ugettext
         alignments = []
         for index, raw in enumerate(rows if isinstance(rows, list) else []):
             row = raw if isinstance(raw, dict) else {}
+            target_type = str(row.get("type") or "").strip()
+            taxonomy_id, tag = row.get("taxonomy_id"), row.get("tag")
+            if taxonomy_id not in (None, "") or tag:
+                alignments.append(self._taxonomy_alignment(index, taxonomy_id, tag, target_type, errors))
+                continue
             values = {key: str(row.get(key) or "").strip() for key in ("framework", "code", "name", "url")}
             if not any(values.values()):
                 continue
+            if target_type and not self._api().valid_target_type(target_type):
+                errors[f"alignments-{index}-type"] = _("Choose a target type from the list, or ext: followed by "
+                                                       "letters, digits, '.', '_' or '-'.")
             if not values["name"]:
                 errors[f"alignments-{index}-name"] = _("Enter the skill's name.")
             try:
@@ -691,8 +763,27 @@ class BadgeXBlock(XBlock):
                 alignment["targetFramework"] = values["framework"]
             if values["code"]:
                 alignment["targetCode"] = values["code"]
+            if target_type:
+                alignment["targetType"] = target_type
             alignments.append(alignment)
         return alignments
+
+    def _taxonomy_alignment(self, index, taxonomy_id, tag, target_type, errors):
+        """The alignment of a taxonomy's tag, or ``{}`` with the author's message under the row."""
+        _ = self.ugettext
+        if isinstance(taxonomy_id, bool) or not isinstance(taxonomy_id, (int, str)) or \
+                not str(taxonomy_id).isdigit() or not isinstance(tag, str) or not tag.strip():
+            errors[f"alignments-{index}-name"] = _("Choose the skill again from the search.")
+            return {}
+        user = self.django_user()
+        if user is None:
+            errors[f"alignments-{index}-name"] = _("Only the course team can edit this badge.")
+            return {}
+        try:
+            return self._api().skill_alignment(user, self.course_key(), int(taxonomy_id), tag, target_type)
+        except ValidationError as exc:
+            errors[f"alignments-{index}-name"] = " ".join(exc.messages)
+            return {}
 
     def _image(self, upload, errors):
         _ = self.ugettext
@@ -768,7 +859,8 @@ def _editor_badge(summary, course_key):
     fields = {name: summary.get(name) or "" for name in FORM_FIELDS}
     fields["validity_days"] = summary.get("validity_days") or ""
     fields["alignments"] = [{"framework": a.get("targetFramework", ""), "code": a.get("targetCode", ""),
-                             "name": a.get("targetName", ""), "url": a.get("targetUrl", "")}
+                             "name": a.get("targetName", ""), "url": a.get("targetUrl", ""),
+                             "type": a.get("targetType", "")}
                             for a in summary.get("alignments") or [] if isinstance(a, dict)]
     return {"uuid": summary["uuid"], "name": summary["name"], "image_url": summary.get("image_url", ""),
             "fields": fields, "rule": authoring.form_from_rule(summary.get("rule"), course_key),

@@ -148,4 +148,30 @@ class CourseAccessRole(models.Model):
         return f"{self.user_id} {self.role} of {self.course_id or self.org}"
 
 
+class TaxonomyOrg(models.Model):
+    """
+    Which organizations may use a tagging taxonomy, as the platform's
+    ``openedx/core/djangoapps/content_tagging/models/base.py`` ``TaxonomyOrg`` (platform
+    contract row G2): one row per (taxonomy, org, relationship); ``org`` empty (the platform's
+    ``org=None``) means every organization. The platform's ``org`` is a foreign key to
+    edx-organizations' ``Organization``; the stand-in has no such table and keeps the short name
+    the platform compares (``org__short_name``). The taxonomy itself is the real
+    ``openedx_tagging`` model.
+    """
+
+    OWNER = "OWN"
+
+    taxonomy = models.ForeignKey("oel_tagging.Taxonomy", on_delete=models.CASCADE)
+    org = models.CharField(max_length=255, blank=True, db_index=True,
+                           help_text="Organization short name; empty: every organization.")
+    rel_type = models.CharField(max_length=3, choices=[(OWNER, "owner")], default=OWNER)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["taxonomy", "org", "rel_type"],
+                                               name="standin_taxonomy_org_unique")]
+
+    def __str__(self):
+        return f"{self.taxonomy_id} for {self.org or 'every org'}"
+
+
 from .xblock_models import XBlockFieldValue  # noqa: E402,F401  (XBlock field storage, see xblock_models.py)

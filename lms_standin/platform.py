@@ -16,14 +16,16 @@ import math
 from collections import defaultdict
 
 from completion.models import BlockCompletion
+from django.db.models import Exists, OuterRef, Q
 from opaque_keys import InvalidKeyError
 from opaque_keys.edx.keys import CourseKey
+from openedx_tagging import api as tagging_api
 from xblock.completable import XBlockCompletionMode
 
 from openedx_plugin import compat
 from openedx_plugin.compat import Certificate, CourseGrade, Score
 
-from .models import Course, CourseAccessRole, CourseBlock, Enrollment, GeneratedCertificate, ProblemScore
+from .models import Course, CourseAccessRole, CourseBlock, Enrollment, GeneratedCertificate, ProblemScore, TaxonomyOrg
 
 __all__ = [
     "BlockCompletion", "COURSE_GRADE_NOW_FAILED", "COURSE_GRADE_NOW_PASSED", "COURSE_GRADE_PASSED_FIRST_TIME",
@@ -174,6 +176,23 @@ def block_score(user, course_key, usage_key):
     return total(tree, row, scores, graded_only=False)
 
 
+def block_scores(user, course_key, usage_keys):
+    """``block_score`` of many blocks with one read of the course and of the learner's scores."""
+    course = get_course(course_key)
+    if course is None:
+        return {str(key): None for key in usage_keys}
+    tree, scores, found = CourseTree(course), learner_scores(user, course), {}
+    for key in usage_keys:
+        row = tree.by_key.get(str(key))
+        if row is None:
+            found[str(key)] = None
+        elif row["block_type"] == "problem":
+            found[str(key)] = problem_score(row, scores)
+        else:
+            found[str(key)] = total(tree, row, scores, graded_only=False)
+    return found
+
+
 def completion_mode(block_type):
     """The stand-in's own content types (problem, html) are COMPLETABLE, as in the LMS; XBlocks say theirs."""
     if block_type in CourseBlock.LEAF_TYPES:
@@ -266,3 +285,24 @@ def course_blocks(course_key):
                    "parent": tree.by_id[row["parent_id"]]["usage_key"] if row["parent_id"] else root}
                   for row in tree.walk())
     return blocks
+
+
+# --- content tagging: the organizations a taxonomy serves (the platform's content_tagging) ------
+
+
+def taxonomies_for_org(org):
+    """
+    ``content_tagging.api.get_taxonomies_for_org(enabled=True, org_short_name=org)``: the enabled
+    taxonomies (openedx_tagging's ``get_taxonomies``, by name) with an owner row for this org or
+    for every org (``TaxonomyOrg.get_relationships``), as a queryset of the real Taxonomy model.
+    """
+    owners = TaxonomyOrg.objects.filter(taxonomy=OuterRef("pk"), rel_type=TaxonomyOrg.OWNER).filter(
+        Q(org="") | Q(org__iexact=org))
+    return tagging_api.get_taxonomies(enabled=True).filter(Exists(owners))
+
+
+def set_taxonomy_orgs(taxonomy, all_orgs=False, orgs=None):
+    """``content_tagging.api.set_taxonomy_orgs``: replace the taxonomy's owner rows (``all_orgs``: one row, no org)."""
+    TaxonomyOrg.objects.filter(taxonomy=taxonomy, rel_type=TaxonomyOrg.OWNER).delete()
+    names = [""] if all_orgs else list(orgs or [])
+    TaxonomyOrg.objects.bulk_create([TaxonomyOrg(taxonomy=taxonomy, org=name) for name in names])

@@ -149,7 +149,7 @@ class BadgeClassForm(forms.ModelForm):
     class Meta:
         model = BadgeClass
         fields = ["issuer", "course_key", "name", "description", "criteria_narrative", "criteria_url",
-                  "achievement_type", "alignments", "tags", "level", "validity_days", "active"]
+                  "achievement_type", "alignments", "tags", "level", "category", "validity_days", "active"]
 
     def clean_image_upload(self):
         return _clean_image(self)

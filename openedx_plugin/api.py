@@ -17,9 +17,10 @@ from .awards import awarding
 from .credentials import issuing, public_urls
 from .engine.images import ImageError
 from .models import ACHIEVEMENT_TYPES, Award, BadgeClass, BadgeRule, pathway_problem
+from .skills import taxonomies
 
 EDITABLE_FIELDS = ("name", "description", "criteria_narrative", "criteria_url", "achievement_type",
-                   "alignments", "tags", "level", "validity_days")
+                   "alignments", "tags", "level", "category", "validity_days")
 ASSESSABLE_TYPES = ("problem", "vertical", "sequential", "chapter")
 
 
@@ -55,6 +56,7 @@ def badge_summary(badge_class):
         "alignments": badge_class.alignments,
         "tags": badge_class.tags,
         "level": badge_class.level,
+        "category": badge_class.category,
         "validity_days": badge_class.validity_days,
         "image_url": public_urls.badge_image_url(badge_class),
         "issuer": badge_class.issuer.name,
@@ -72,6 +74,55 @@ def course_assessments(course_key):
 def achievement_types():
     """The Open Badges achievement types the editor offers, with their words: one list for all callers."""
     return list(ACHIEVEMENT_TYPES)
+
+
+# --- skills from content tagging (issue 13) ---------------------------------------------------
+
+
+def search_skills(user, course_key, term):
+    """
+    The tags of the taxonomies the course's organization may use (and ``user`` may view) that
+    contain ``term``: the editor's search as the author types. The caller checks ``user`` is on
+    the course team; the taxonomies' own view rule is applied here.
+    """
+    return taxonomies.search(user, course_key, str(term or "").strip())
+
+
+def skill_alignment(user, course_key, taxonomy_id, value, target_type=""):
+    """
+    The alignment of a taxonomy's tag for a badge of ``course_key``, built here from the tag
+    itself (the editor names taxonomy and tag only); ``ValidationError`` for a tag the course
+    cannot use or a target type the OB 3.0 context does not define.
+    """
+    issuer = issuing.issuer_for_course(course_key)
+    if issuer is None:
+        raise ValidationError("No issuer is configured: ask the operator to create one.")
+    return taxonomies.resolve(user, course_key, taxonomy_id, value, target_type, issuer)
+
+
+def alignment_target_types():
+    """The ``targetType`` values the editor offers (an ``ext:`` name is accepted too)."""
+    return list(taxonomies.TARGET_TYPES)
+
+
+def valid_target_type(value):
+    """Whether a free alignment's ``targetType`` is one the 3.0 context defines, or ``ext:…``."""
+    return taxonomies.valid_target_type(value)
+
+
+def badge_levels():
+    """The levels an author gives a badge, weakest first (the level taxonomy, or the shipped one)."""
+    return taxonomies.levels()
+
+
+def badge_categories():
+    """The categories an author files a badge under (the category taxonomy's top tags; none if unset)."""
+    return taxonomies.categories()
+
+
+def content_skills(course_key, blocks=None):
+    """``{usage_key: [skill]}``: the skill tags each block of the course carries, itself or below it."""
+    return taxonomies.content_skills(course_key, blocks)
 
 
 @transaction.atomic

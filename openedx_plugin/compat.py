@@ -25,6 +25,18 @@ Contract of the data functions (all take a user object and string keys):
   rights in that course (the courseware's ``has_access(user, "staff", course_key)``:
   course staff or instructor there, or global staff)
 - ``is_enrolled(user, course_key)`` -> True if the learner is enrolled (actively)
+- ``block_scores(user, course_key, usage_keys)`` -> ``{usage_key: Score or None}``: the
+  scores of many blocks from one read of the learner's grade (the skill-mastery rule)
+
+Content tagging (openedx-core's ``openedx_tagging`` app, which the platform installs, and
+the platform's ``content_tagging`` app for the organizations a taxonomy serves):
+
+- ``org_taxonomies(user, org)`` -> ``[TaxonomyRef]`` enabled for the org that the user may view
+- ``search_tags(taxonomy_id, term, limit)`` -> ``[TagRef]`` whose value contains ``term``
+- ``taxonomy_tag(taxonomy_id, value)`` -> ``TagRef`` or None
+- ``taxonomy_by_export_id(export_id)`` -> ``TaxonomyRef`` or None, and ``taxonomy_tags`` its tags
+- ``block_tags(usage_key)`` -> ``[TagRef]`` of one block; ``content_tags(course_key)`` ->
+  ``{object_id: [TagRef]}`` of the course and every block in it, in one query
 
 With neither the platform nor a stand-in (a block developer's workbench), every data
 function answers "no data" (None, an empty set, False) instead of failing: see
@@ -45,6 +57,10 @@ log = logging.getLogger(__name__)
 CourseGrade = namedtuple("CourseGrade", "percent passed")
 Score = namedtuple("Score", "earned possible")
 Certificate = namedtuple("Certificate", "mode status")
+# A taxonomy of content tagging, and one of its tags (``export_id`` is the taxonomy's, stable
+# across instances; ``external_id`` the tag's own code in the framework it was imported from).
+TaxonomyRef = namedtuple("TaxonomyRef", "id name export_id description")
+TagRef = namedtuple("TagRef", "taxonomy_id taxonomy export_id value external_id depth parent_value")
 
 # Platform objects by dotted path. ``signals_config`` names them as
 # ``openedx_plugin.compat.<NAME>`` so start-up resolves them through
@@ -273,6 +289,7 @@ NO_DATA = {
     "course_grade": None, "block_score": None, "course_completion": None, "completed_blocks": frozenset(),
     "certificate": None, "course_blocks": None, "is_course_staff": False, "is_enrolled": False,
     "course_names": {},
+    "block_scores": {}, "taxonomies_for_org": None,
 }
 _warned_no_platform = []
 
@@ -332,6 +349,20 @@ def course_names(course_keys):
     return _delegate("course_names", keys)
 
 
+def block_scores(user, course_key, usage_keys):
+    """
+    ``{usage_key: Score or None}`` for each key, from one read of the learner's grade: what
+    ``block_score`` answers for each, without reading the grade once per block.
+    """
+    keys = [str(key) for key in usage_keys]
+    if not keys:
+        return {}
+    standin = _standin()
+    if standin is not None and not hasattr(standin, "block_scores"):
+        return {key: standin.block_score(user, course_key, key) for key in keys}
+    return dict(_delegate("block_scores", user, course_key, keys))
+
+
 def is_course_staff(user, course_key):
     """Course-team rights in ``course_key`` (never from a global flag the platform does not use alone)."""
     if user is None or not getattr(user, "is_authenticated", False) or not course_key:
@@ -387,6 +418,27 @@ def _platform_block_score(user, course_key, usage_key):
     if not scores:
         return None
     return Score(sum(float(s.earned) for s in scores), sum(float(s.possible) for s in scores))
+
+
+def _platform_block_scores(user, course_key, usage_keys):
+    grade = _read_grade(user, course_key)
+    if grade is None:
+        return {key: None for key in usage_keys}
+    found = {}
+    for key in usage_keys:
+        _, usage = _keys(course_key, key)
+        if usage in grade.problem_scores:
+            score = grade.problem_scores[usage]
+            found[key] = Score(float(score.earned), float(score.possible))
+        elif usage in grade.subsection_grades:
+            total = grade.subsection_grades[usage].all_total
+            found[key] = Score(float(total.earned), float(total.possible))
+        else:
+            scores = [grade.problem_scores[k] for k in _descendants(grade.course_data.structure, usage)
+                      if k in grade.problem_scores]
+            found[key] = Score(sum(float(x.earned) for x in scores), sum(float(x.possible) for x in scores)) \
+                if scores else None
+    return found
 
 
 def _descendants(structure, usage):
@@ -565,3 +617,221 @@ def tracker_emit(name, data):
         tracker.emit(name, data)
     except Exception:  # pylint: disable=broad-except  (analytics must not undo what it reports)
         log.exception("Could not emit the tracking event %s", name)
+
+
+# --- content tagging (openedx_tagging; the platform's content_tagging for orgs) -------------
+#
+# openedx_tagging is the same package inside the platform and in the stand-in (openedx-core on
+# PyPI, pinned by the platform), so its API is called directly here. Which organizations a
+# taxonomy serves is the platform's own table (content_tagging's TaxonomyOrg): asked of the
+# platform inside it, of the stand-in outside. Rows G1-G5 of docs/platform-contract.md.
+
+
+def _tagging():
+    """``(api, models)`` of openedx_tagging, or None where it is not installed."""
+    try:
+        from openedx_tagging import api as tagging_api
+        from openedx_tagging import models as tagging_models
+    except ImportError:
+        try:  # openedx-learning before 0.31 kept the app under core.tagging
+            from openedx_tagging.core.tagging import api as tagging_api
+            from openedx_tagging.core.tagging import models as tagging_models
+        except ImportError:
+            return None
+    from django.apps import apps
+
+    if not apps.is_installed("openedx_tagging") and not apps.is_installed("openedx_tagging.core.tagging"):
+        return None
+    return tagging_api, tagging_models
+
+
+def _tagging_rules():
+    """
+    openedx_tagging's permission rules, registered on first import (``rules.add_perm``). The
+    platform's content_tagging imports them itself and then replaces ``view_taxonomy`` with its
+    org-aware rule (``rules.set_perm``); importing the module again changes nothing there.
+    """
+    try:
+        importlib.import_module("openedx_tagging.rules")
+    except ImportError:
+        importlib.import_module("openedx_tagging.core.tagging.rules")
+
+
+def _taxonomy_ref(taxonomy):
+    return TaxonomyRef(taxonomy.id, taxonomy.name, taxonomy.export_id, taxonomy.description or "")
+
+
+def _tag_ref(tag, taxonomy=None, depth=None, parent_value=None):
+    taxonomy = taxonomy or tag.taxonomy
+    return TagRef(taxonomy.id, taxonomy.name, taxonomy.export_id, tag.value, tag.external_id or "",
+                  depth if depth is not None else len(tag.get_lineage()) - 1,
+                  parent_value if parent_value is not None else (tag.parent.value if tag.parent_id else ""))
+
+
+def _platform_taxonomies_for_org(org):
+    from openedx.core.djangoapps.content_tagging import api as content_tagging
+
+    return content_tagging.get_taxonomies_for_org(enabled=True, org_short_name=org)
+
+
+def org_taxonomies(user, org):
+    """
+    The enabled taxonomies the organization ``org`` may use (those of every org included) that
+    ``user`` may view, by the permission rule the host installed (``oel_tagging.view_taxonomy``:
+    the platform's content_tagging replaces openedx_tagging's own). System-defined taxonomies
+    (the platform's languages) are not skill frameworks and are left out.
+    """
+    tagging = _tagging()
+    if tagging is None or not org:
+        return []
+    import rules as django_rules
+
+    _tagging_rules()
+    found = _delegate("taxonomies_for_org", str(org))
+    if found is None:
+        return []
+    visible = []
+    for row in found:
+        # openedx-core 0.35 hands out base rows to cast to their subclass; later ones drop cast().
+        taxonomy = row.cast() if hasattr(row, "cast") else row
+        if taxonomy.system_defined or taxonomy.allow_free_text:
+            continue
+        if user is not None and not django_rules.has_perm("oel_tagging.view_taxonomy", user, taxonomy):
+            continue
+        visible.append(_taxonomy_ref(taxonomy))
+    return visible
+
+
+def search_tags(taxonomy_id, term, limit):
+    """The taxonomy's tags whose value contains ``term`` (any case), at most ``limit``, as ``TagRef``."""
+    tagging = _tagging()
+    if tagging is None:
+        return []
+    tagging_api, _models = tagging
+    taxonomy = tagging_api.get_taxonomy(taxonomy_id)
+    if taxonomy is None or not taxonomy.enabled:
+        return []
+    wanted = (term or "").casefold()
+    found = []
+    # search_tags also answers the ancestors of each match (to draw a tree): only matches count.
+    for row in tagging_api.search_tags(taxonomy, term or ""):
+        if wanted and wanted not in row["value"].casefold():
+            continue
+        found.append(TagRef(taxonomy.id, taxonomy.name, taxonomy.export_id, row["value"], row["external_id"] or "",
+                            row["depth"], row["parent_value"] or ""))
+        if len(found) >= limit:
+            break
+    return found
+
+
+def taxonomy_tag(taxonomy_id, value=None, *, code=None):
+    """
+    The tag of that value in an enabled taxonomy (or, given ``code``, the tag with that external
+    id, else that value), as ``TagRef``; None if there is none.
+    """
+    tagging = _tagging()
+    if tagging is None:
+        return None
+    _api, models = tagging
+    tags = models.Tag.objects.filter(taxonomy_id=taxonomy_id, taxonomy__enabled=True).select_related(
+        "taxonomy", "parent", "parent__parent")
+    tag = None
+    if code is not None:
+        tag = tags.filter(external_id__iexact=code).first() or tags.filter(value__iexact=code).first()
+    elif value is not None:
+        tag = tags.filter(value=value).first()
+    return _tag_ref(tag) if tag else None
+
+
+def taxonomy_by_export_id(export_id):
+    """The taxonomy with that export id (``TaxonomyRef``), or None."""
+    tagging = _tagging()
+    if tagging is None or not export_id:
+        return None
+    taxonomy = tagging[0].get_taxonomy_by_export_id(export_id)
+    return _taxonomy_ref(taxonomy) if taxonomy is not None and taxonomy.enabled else None
+
+
+def taxonomy_tags(taxonomy_id):
+    """Every tag of the taxonomy in its tree order (``get_tags``), as ``TagRef``."""
+    tagging = _tagging()
+    if tagging is None:
+        return []
+    tagging_api, _models = tagging
+    taxonomy = tagging_api.get_taxonomy(taxonomy_id)
+    if taxonomy is None:
+        return []
+    return [TagRef(taxonomy.id, taxonomy.name, taxonomy.export_id, row["value"], row["external_id"] or "",
+                   row["depth"], row["parent_value"] or "") for row in tagging_api.get_tags(taxonomy)]
+
+
+def block_tags(usage_key):
+    """The tags applied to one block or course (``get_object_tags``: enabled taxonomies, live tags)."""
+    tagging = _tagging()
+    if tagging is None:
+        return []
+    return [_tag_ref(object_tag.tag, object_tag.taxonomy) for object_tag in tagging[0].get_object_tags(str(usage_key))
+            if object_tag.tag is not None]
+
+
+def content_tags(course_key):
+    """
+    ``{object_id: [TagRef]}`` for the course and every block of it that carries a tag, in one
+    query: the course's own id and every usage id that starts with its ``block-v1:`` prefix,
+    as the platform's ``content_tagging.api.get_all_object_tags`` selects them, keeping only
+    tags of enabled taxonomies (as ``get_object_tags`` does).
+    """
+    tagging = _tagging()
+    if tagging is None or not course_key:
+        return {}
+    from django.db.models import Q
+
+    _api, models = tagging
+    course = str(course_key)
+    where = Q(object_id=course)
+    if course.startswith("course-v1:"):
+        where |= Q(object_id__startswith=course.replace("course-v1:", "block-v1:", 1) + "+")
+    found = {}
+    rows = (models.ObjectTag.objects.filter(where, tag__isnull=False, taxonomy__isnull=False, taxonomy__enabled=True)
+            .select_related("tag", "tag__parent", "tag__parent__parent", "taxonomy").order_by("object_id", "id"))
+    for object_tag in rows:
+        found.setdefault(object_tag.object_id, []).append(_tag_ref(object_tag.tag, object_tag.taxonomy))
+    return found
+
+
+def import_taxonomy(name, export_id, data, *, description="", orgs=None, file_format="json"):
+    """
+    Create (or reuse, by export id) a closed taxonomy and import ``data`` (bytes of
+    openedx_tagging's JSON or CSV import format: ``id``, ``value``, ``parent_id``) through the
+    app's own import; ``orgs`` None: every organization may use it. Returns
+    ``(TaxonomyRef, ok, log)``.
+    """
+    tagging = _tagging()
+    if tagging is None:
+        raise RuntimeError("Content tagging (openedx_tagging) is not installed here.")
+    import io
+
+    from openedx_tagging.import_export import api as import_api
+    from openedx_tagging.import_export.parsers import ParserFormat
+
+    tagging_api, _models = tagging
+    taxonomy = tagging_api.get_taxonomy_by_export_id(export_id)
+    if taxonomy is None:
+        taxonomy = tagging_api.create_taxonomy(name, description=description, export_id=export_id)
+    parser = ParserFormat.CSV if file_format == "csv" else ParserFormat.JSON
+    ok, task, _plan = import_api.import_tags(taxonomy, io.BytesIO(data), parser, replace=False)
+    _delegate_set_orgs(taxonomy, orgs)
+    return _taxonomy_ref(taxonomy), ok, task.log
+
+
+def _delegate_set_orgs(taxonomy, orgs):
+    standin = _standin()
+    if standin is not None:
+        standin.set_taxonomy_orgs(taxonomy, all_orgs=orgs is None, orgs=orgs or [])
+        return
+    if in_platform():
+        from openedx.core.djangoapps.content_tagging import api as content_tagging
+        from organizations.models import Organization
+
+        content_tagging.set_taxonomy_orgs(taxonomy, all_orgs=orgs is None,
+                                          orgs=list(Organization.objects.filter(short_name__in=orgs or [])))

@@ -250,6 +250,21 @@ DEFAULTS = {
     #    scope and its limit); over a limit: 429 with Retry-After. A YAML dict that names only
     #    some scopes is completed in production with the default ones.
     "OPENEDX_BADGES_RATE_LIMITS": {"verify": "120/m", "push": "10/m"},
+    # .. setting_name: OPENEDX_BADGES_LEVEL_TAXONOMY
+    # .. setting_default: "openedx-badges-levels"
+    # .. setting_description: Export id of the content-tagging taxonomy whose tags are the levels
+    #    an author gives a badge, weakest first (``badges_import_levels`` imports the default one
+    #    shipped with the plugin). While no such taxonomy exists, the shipped levels are offered.
+    "OPENEDX_BADGES_LEVEL_TAXONOMY": "openedx-badges-levels",
+    # .. setting_name: OPENEDX_BADGES_CATEGORY_TAXONOMY
+    # .. setting_default: ""
+    # .. setting_description: Export id of the content-tagging taxonomy whose top-level tags are
+    #    the categories an author files a badge under. Empty: categories are typed freely.
+    "OPENEDX_BADGES_CATEGORY_TAXONOMY": "",
+    # .. setting_name: OPENEDX_BADGES_SKILL_SEARCH_LIMIT
+    # .. setting_default: 20
+    # .. setting_description: Most tags the badge editor's skill search answers with at once.
+    "OPENEDX_BADGES_SKILL_SEARCH_LIMIT": 20,
 }
 
 

@@ -142,6 +142,8 @@ class BadgeClass(models.Model):
                                               "targetFramework, targetType}]."))
     tags = models.JSONField(default=list, blank=True)
     level = models.CharField(max_length=64, blank=True, help_text=_("e.g. Foundation, Intermediate, Advanced."))
+    category = models.CharField(max_length=128, blank=True, db_index=True,
+                                help_text=_("The field the badge is filed under, e.g. a category of a taxonomy."))
     validity_days = models.PositiveIntegerField(null=True, blank=True,
                                                 help_text=_("Days an award stays valid; empty: no expiry."))
     active = models.BooleanField(default=True)
@@ -176,6 +178,7 @@ _ENGINE_FIELDS = (
     ("criteria.id", "criteria_url"), ("criteria_url", "criteria_url"), ("criteria", "criteria_narrative"),
     ("achievementType", "achievement_type"), ("alignment", "alignments"), ("alignments", "alignments"),
     ("tag", "tags"), ("tags", "tags"), ("name", "name"), ("description", "description"),
+    ("fieldOfStudy", "category"),
 )
 
 # Line breaks and tabs are text in a description; in a one-line field (a name is an email's
@@ -204,7 +207,7 @@ def signing_problems(badge):
     """``{field: message}`` for everything that would stop the engine signing an award of ``badge``."""
 
     problems = {}
-    for name in ("name", "level"):
+    for name in ("name", "level", "category"):
         if _control_characters(getattr(badge, name, ""), multiline=False):
             problems[name] = _("Control characters (such as line breaks) are not allowed here.")
     for name in ("description", "criteria_narrative"):
@@ -225,6 +228,7 @@ def signing_problems(badge):
             criteria_id=badge.criteria_url or None, criteria_narrative=badge.criteria_narrative or None,
             image=_PLACEHOLDER + "/image", achievement_type=badge.achievement_type or None,
             alignment=badge.alignments or (), tag=list(badge.tags or []) + ([badge.level] if badge.level else []),
+            field_of_study=badge.category or None,
         )
         ob2.build_badge_class(_PLACEHOLDER, badge.name, badge.description, _PLACEHOLDER + "/image",
                               issuer_id=_PLACEHOLDER + "/issuer", criteria_url=badge.criteria_url or None,

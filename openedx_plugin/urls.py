@@ -23,6 +23,8 @@ urlpatterns = [
     re_path(r"^badges/v1/awards/(?P<award_uuid>[0-9a-f-]{36})/badge-(?P<version>ob2|ob3)\.(?P<fmt>png|svg)$",
             public.baked_image, name="baked"),
     path("badges/verify/<uuid:award_uuid>", public.verify_page, name="verify"),
+    # A taxonomy's skill, the targetUrl of an alignment whose tag names no web address (issue 13).
+    path("badges/skills/<str:export_id>/<path:code>", public.skill_page, name="skill"),
     # The learner's wallet (login required), a course's badges (the course tab), the JSON API.
     path("badges/wallet/", wallet.wallet, name="wallet"),
     path("badges/wallet/<uuid:award_uuid>/", wallet.wallet_detail, name="wallet-detail"),

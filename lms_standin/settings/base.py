@@ -34,6 +34,9 @@ INSTALLED_APPS = [
     "eventtracking.django.apps.EventTrackingConfig",
     # The event bus's producing handler, as in the LMS (EVENT_BUS_PRODUCER_CONFIG).
     "openedx_events",
+    # Content tagging, as in the LMS and Studio: the real openedx_tagging app of openedx-core
+    # (the package the platform pins), with its taxonomies, tags, object tags and import.
+    "openedx_tagging",
     "lms_standin.apps.StandInLmsConfig",
     # Plugin apps by their lms.djangoapp entry points, as the LMS finds them: the badge
     # plugin, and the platform's real completion app (edx-completion, BlockCompletion).

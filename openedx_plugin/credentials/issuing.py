@@ -136,6 +136,9 @@ def achievement_ob3(badge_class):
         achievement_type=badge_class.achievement_type or None,
         alignment=badge_class.alignments or (),
         tag=tags,
+        # The badge's category (issue 13) is the achievement's field of study, a term of the
+        # OB 3.0 context ("category, subject, area of study, discipline").
+        field_of_study=badge_class.category or None,
         result_description=_result_descriptions(badge_class),
     )
 
@@ -164,7 +167,8 @@ def badge_class_ob2(badge_class):
              if a.get(k3)}
             for a in (badge_class.alignments or [])
         ] or None,
-        tags=(list(badge_class.tags or []) + ([badge_class.level] if badge_class.level else [])) or None,
+        tags=(list(badge_class.tags or []) + [word for word in (badge_class.level, badge_class.category) if word])
+        or None,
     )
 
 

@@ -102,6 +102,14 @@ def score_result_description_url(badge_class):
     return f"{badge_class_url(badge_class)}#score"
 
 
+def skill_url(issuer, export_id, code):
+    """
+    The public page of a taxonomy's skill (issue 13): the ``targetUrl`` of an alignment whose tag
+    has no web address of its own. Taxonomy export id and tag code identify it on any instance.
+    """
+    return _abs(issuer, "skill", export_id=export_id, code=code)
+
+
 def badge_image_url(badge_class):
     """The badge's image, served by the plugin (documents point here, never at storage)."""
     return _abs(badge_class.issuer, "badge-image", badge_uuid=badge_class.uuid)

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
-        ('openedx_badges', '0010_persistence'),
+        ('openedx_badges', '0011_badge_category'),
     ]
 
     operations = [

@@ -23,6 +23,9 @@ usage key, fractions are 0..1):
   milestone also has an optional ``milestone`` (its title) and ``optional`` (badge UUIDs shown
   as optional steps, never counted); a pathway is one such leaf or an ``all`` of them, its
   milestones in order (``openedx_plugin.pathways.structure``)
+- ``skill_mastery``: ``course``, ``taxonomy`` (a content-tagging taxonomy's export id), ``tag``
+  (the tag's value) and ``min_fraction``: at least that share of the points on every scored
+  block of the course tagged with the tag (issue 13)
 """
 
 from collections.abc import Mapping

@@ -66,7 +66,7 @@ class RuleKind:
     (the key in the form's condition), ``type`` (``number``, ``select`` or ``checkboxes``),
     ``label`` and optional ``help`` (messages marked with ``gettext_noop``; ``editor`` translates them), ``min``/``max``
     for numbers, and ``options``: a list of ``[value, label]`` or the name of a list the
-    editor has (``modes``, ``assessments``, ``units``, ``badges``); ``empty`` is the first
+    editor has (``modes``, ``assessments``, ``units``, ``badges``, ``skills``); ``empty`` is the first
     option of a select; ``row`` groups the field with the next one on one line.
     """
 
@@ -121,7 +121,7 @@ class RuleKind:
         """
         The leaf's fields from the editor's ``condition``, or None with ``errors`` filled in
         (keyed ``<key>-<field>``). ``allowed`` holds what the course offers: ``blocks``,
-        ``units``, ``badges`` and ``own_badge``.
+        ``units``, ``badges``, ``own_badge`` and ``skills`` (``taxonomy:tag`` of its content's tags).
         """
         raise NotImplementedError
 

@@ -214,10 +214,12 @@ class Score(RuleKind):
         if met:
             outcome.results.append({"kind": "score", "earned": earned, "possible": possible, "block": node["block"],
                                     "name": name})
-            outcome.evidence.append({
-                "name": name, "id": compat.block_url(course, node["block"]),
-                "narrative": _("Scored {earned:g} of {possible:g} points.").format(earned=earned, possible=possible),
-            })
+            narrative = _("Scored {earned:g} of {possible:g} points.").format(earned=earned, possible=possible)
+            skills = [ref.value for ref in _course_tags(ctx, course).get(node["block"], ())]
+            if skills:  # the skills this assessment is tagged with (issue 13)
+                narrative += " " + _("Skills: {skills}.").format(skills=", ".join(skills))
+            outcome.evidence.append({"name": name, "id": compat.block_url(course, node["block"]),
+                                     "narrative": narrative})
         return outcome
 
     def describe(self, node, _, names, badge_names):
@@ -394,3 +396,100 @@ class Badges(RuleKind):
         if leaf.get("milestone") or leaf.get("optional"):
             return None  # a pathway editor's milestone: the block's editor keeps the rule as it is
         return {"badges": list(leaf["badges"]), "at_least": str(leaf["at_least"]) if "at_least" in leaf else ""}
+
+
+# --- skills evidenced by content (issue 13) ---------------------------------------------------
+
+
+def _course_tags(ctx, course):
+    """The course's content tags (``compat.content_tags``), read once per evaluation."""
+    return ctx.read(("content_tags", course), lambda: compat.content_tags(course))
+
+
+def _tagged_scores(ctx, course):
+    """
+    The learner's score on every tagged block of the course, in one read per evaluation: each
+    skill-mastery leaf picks its own blocks from it, so two leaves never read scores twice.
+    """
+    def fetch():
+        items = sorted(key for key in _course_tags(ctx, course) if key != course)
+        return compat.block_scores(ctx.user, course, items) if items else {}
+
+    return ctx.read(("tagged_scores", course), fetch)
+
+
+def _skill_label(node):
+    return node.get("tag") or ""
+
+
+@register
+class SkillMastery(RuleKind):
+    """
+    The learner masters a skill of a taxonomy in this course: at least a share of the points on
+    every scored block tagged with it (a problem, unit, subsection or section, as ``score``
+    counts them). Blocks carrying the tag but no points (a text page) are not counted; without a
+    scored block the condition cannot be met.
+    """
+
+    name = "skill_mastery"
+    interest = "score"
+    names_blocks = True
+    label = gettext_noop("Master a skill of the course's content")
+    fields = (
+        {"name": "skill", "type": "select", "options": "skills", "label": gettext_noop("Skill"),
+         "empty": gettext_noop("Choose a skill"),
+         "help": gettext_noop("The skills tagged on this course's problems, units, subsections and sections.")},
+        {"name": "min_percent", "type": "number", "min": 0, "max": 100,
+         "label": gettext_noop("At least (%) on each tagged item")},
+    )
+
+    def check(self, node):
+        key(node, "taxonomy")
+        key(node, "tag")
+        fraction(node, "min_fraction", required=True)
+        if node["min_fraction"] <= 0:
+            raise RuleError(_("'min_fraction' must be above 0."))
+
+    def evaluate(self, node, ctx):
+        course, need = node["course"], node["min_fraction"]
+        tags = _course_tags(ctx, course)
+        items = sorted(object_id for object_id, refs in tags.items() if object_id != course and any(
+            ref.export_id == node["taxonomy"] and ref.value == node["tag"] for ref in refs))
+        scores = _tagged_scores(ctx, course) if items else {}
+        scored = [(item, scores[item]) for item in items if scores.get(item) and scores[item].possible > 0]
+        passed = [(item, score) for item, score in scored if score.earned >= need * score.possible - 1e-9]
+        met = bool(scored) and len(passed) == len(scored)
+        text = _("{passed} of {total} items tagged “{skill}” at {need} or more.").format(
+            passed=len(passed), total=len(scored), skill=_skill_label(node), need=pct(need))
+        outcome = Outcome(met, [Progress(self.name, met, text, len(passed), len(scored))])
+        if met:
+            framework = next((ref.taxonomy for refs in tags.values() for ref in refs
+                              if ref.export_id == node["taxonomy"]), node["taxonomy"])
+            for item, score in scored:
+                outcome.evidence.append({
+                    "name": ctx.block_names.get(item) or _("a tagged item"), "id": compat.block_url(course, item),
+                    "narrative": _("Tagged “{skill}” ({framework}): scored {earned:g} of {possible:g} points "
+                                   "({percent}).").format(skill=_skill_label(node), framework=framework,
+                                                          earned=score.earned, possible=score.possible,
+                                                          percent=pct(score.earned / score.possible)),
+                })
+        return outcome
+
+    def describe(self, node, _, names, badge_names):
+        return _("Score at least {percent}% on every item of the course tagged “{skill}”.").format(
+            percent=percent_text(node["min_fraction"]), skill=_skill_label(node))
+
+    def from_form(self, condition, key, _, errors, allowed):
+        skill = condition.get("skill")
+        if not isinstance(skill, str) or skill not in allowed.get("skills", ()) or ":" not in skill:
+            errors[f"{key}-skill"] = _("Choose a skill tagged on this course's content.")
+        percent = form_number(condition.get("min_percent"))
+        if percent is None or not 0 < percent <= 100:
+            errors[f"{key}-min_percent"] = _("Enter a percentage above 0 and at most 100.")
+        if f"{key}-skill" in errors or f"{key}-min_percent" in errors:
+            return None
+        taxonomy, tag = skill.split(":", 1)
+        return {"taxonomy": taxonomy, "tag": tag, "min_fraction": form_fraction(percent)}
+
+    def to_form(self, leaf):
+        return {"skill": f"{leaf['taxonomy']}:{leaf['tag']}", "min_percent": percent_text(leaf["min_fraction"])}

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-# The order of the levels the default level list names, weakest first: a learner's level in a
+# The order of the levels the default level list names, weakest first (the values of the shipped
+# level taxonomy, skills/data/levels.json): a learner's level in a
 # skill is the strongest among the badges aligned to it. A level outside the list ranks below
 # every listed one and is shown as written.
 DEFAULT_LEVELS = ("foundation", "beginner", "intermediate", "advanced", "expert")

@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
+from .. import compat
 from ..credentials import baked, caching, issuing, public_urls, verification
 from ..models import Award, BadgeClass, Issuer, SigningKey, StatusList
 from ..ratelimit import ratelimit
@@ -234,3 +235,23 @@ def verify_page(request, award_uuid):
         response["Cache-Control"] = "private, no-store"
         response["X-Robots-Tag"] = "noindex"
     return response
+
+
+@require_safe
+@ratelimit("verify")
+def skill_page(request, export_id, code):
+    """
+    A skill of a taxonomy, for whoever follows an alignment's ``targetUrl``: its name, code and
+    framework, and the active badges aligned to it. 404 when no enabled taxonomy has it.
+    """
+    taxonomy = compat.taxonomy_by_export_id(export_id)
+    tag = compat.taxonomy_tag(taxonomy.id, code=code) if taxonomy else None
+    if tag is None:
+        raise Http404("No such skill.")
+    wanted = (tag.taxonomy.casefold(), (tag.external_id or tag.value).casefold())
+    badges = [badge for badge in BadgeClass.objects.filter(active=True).select_related("issuer").order_by("name")
+              .defer("image_data", "issuer__image_data")
+              if any(isinstance(a, dict) and ((a.get("targetFramework") or "").casefold(),
+                                              (a.get("targetCode") or "").casefold()) == wanted
+                     for a in badge.alignments or ())]
+    return render(request, "openedx_badges/skill.html", {"tag": tag, "badges": badges})

@@ -31,6 +31,7 @@ from ..credentials import baked, issuing, public_urls
 from ..models import AWARD_STATES, Award, BadgeClass, LearnerProfile
 from ..pathways.progress import pathways_in_progress
 from ..persistence import binding
+from ..skills import profile
 from ..skills.profile import skills_profile
 from ..visibility import tracking
 from .public import recipient_name
@@ -60,7 +61,7 @@ PROFILE_COLUMNS = ("id", "uuid", "public", "badge_class_id", "badge_class__uuid"
 SKILL_AWARDS_SHOWN = 5
 # The wallet's filters last chosen, kept in the session so "Back to my badges" returns to them.
 FILTERS_SESSION_KEY = "openedx_badges_wallet_filters"
-FILTER_NAMES = ("course", "status", "skill")
+FILTER_NAMES = ("course", "status", "skill", "level", "category")
 
 
 # --- queries shared with the REST API --------------------------------------------------------
@@ -97,7 +98,24 @@ def filter_options(rows, names=None):
     return courses, sorted(skills.values(), key=str.casefold)
 
 
-def filter_awards(queryset, user, *, course=None, status=None, skill=None, now=None, rows=None):
+def level_category_options(user):
+    """
+    The levels and categories of the badges the learner holds (issue 13), for the filter menus,
+    in one query: levels weakest first as the level taxonomy orders them, categories by name.
+    """
+    held = Award.objects.filter(user=user).values("badge_class_id")
+    pairs = set(BadgeClass.objects.filter(id__in=held).values_list("level", "category"))
+    levels = {level.casefold(): level for level, _category in pairs if level}
+    categories = {category.casefold(): category for _level, category in pairs if category}
+    def strength(level):
+        rank = profile.level_rank(level)
+        return (rank if rank >= 0 else len(profile.DEFAULT_LEVELS), level.casefold())
+
+    return sorted(levels.values(), key=strength), sorted(categories.values(), key=str.casefold)
+
+
+def filter_awards(queryset, user, *, course=None, status=None, skill=None, now=None, rows=None, level=None,
+                  category=None):
     """
     Narrow ``queryset`` (the learner's awards) by course key, state and skill.
 
@@ -114,6 +132,10 @@ def filter_awards(queryset, user, *, course=None, status=None, skill=None, now=N
         ids = [row_id for row_id, _course, alignments in (wallet_badge_rows(user) if rows is None else rows)
                if any(name.casefold() == wanted for name in _skill_names(alignments))]
         queryset = queryset.filter(badge_class_id__in=ids)
+    if level:
+        queryset = queryset.filter(badge_class__level__iexact=level)
+    if category:
+        queryset = queryset.filter(badge_class__category__iexact=category)
     return queryset
 
 
@@ -198,12 +220,18 @@ class FilterForm(forms.Form):
     # Free text behind a menu: a skill given in any case (a link, the API's spelling) still filters.
     skill = forms.CharField(label=gettext_lazy("Skill"), required=False, widget=forms.Select)
 
-    def __init__(self, data, courses, skills):
+    # Level and category (issue 13): menus of what the learner's badges carry, matched in any case.
+    level = forms.CharField(label=gettext_lazy("Level"), required=False, widget=forms.Select)
+    category = forms.CharField(label=gettext_lazy("Category"), required=False, widget=forms.Select)
+
+    def __init__(self, data, courses, skills, levels=(), categories=()):
         super().__init__(data)
         everything = [("", _("All"))]
         self.fields["course"].choices = everything + list(courses)
         self.fields["status"].choices = everything + [(key, STATUS_LABELS[key]) for key in STATUSES]
         self.fields["skill"].widget.choices = everything + [(skill, skill) for skill in skills]
+        self.fields["level"].widget.choices = everything + [(level, level) for level in levels]
+        self.fields["category"].widget.choices = everything + [(category, category) for category in categories]
 
 
 # --- views -----------------------------------------------------------------------------------
@@ -311,12 +339,14 @@ def wallet(request):
     rows = wallet_badge_rows(request.user)
     names = compat.course_names(course for _id, course, _al in rows)
     courses, skills = filter_options(rows, names)
-    form = FilterForm(request.GET or None, courses, skills)
+    levels, categories = level_category_options(request.user)
+    form = FilterForm(request.GET or None, courses, skills, levels, categories)
     form.is_valid()  # the valid filters apply; an invalid one is shown with its error and ignored
     filters = getattr(form, "cleaned_data", {})
     _remember_filters(request, filters)
     awards = filter_awards(wallet_awards(request.user), request.user, course=filters.get("course"),
-                           status=filters.get("status"), skill=filters.get("skill"), rows=rows)
+                           status=filters.get("status"), skill=filters.get("skill"), rows=rows,
+                           level=filters.get("level"), category=filters.get("category"))
     page = Paginator(awards, WALLET_PAGE_SIZE).get_page(request.GET.get("page"))
     now = timezone.now()
     soon = expiring_soon(request.user, now)

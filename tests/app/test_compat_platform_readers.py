@@ -139,6 +139,20 @@ def test_units_and_sections_sum_every_problem_below_them(platform, learner):
     assert compat.block_score(learner, COURSE, str(HTML)) is None  # no problem below
 
 
+def test_many_block_scores_from_one_grade_read(platform, learner, django_user_model, monkeypatch):
+    """Row P14: the skill-mastery rule's read, each score as block_score answers it."""
+    graded_course(platform, learner)
+    keys = [str(key) for key in (SEQ_PRACTICE, SEQ_GRADED, UNIT_PRACTICE, CHAPTER, P_PRACTICE, HTML)]
+    one_by_one = {key: compat.block_score(learner, COURSE, key) for key in keys}
+    reads = []
+    original = compat._read_grade
+    monkeypatch.setattr(compat, "_read_grade", lambda *args: reads.append(args) or original(*args))
+    assert compat.block_scores(learner, COURSE, keys) == one_by_one
+    assert len(reads) == 1
+    other = django_user_model.objects.create_user("other", "o@example.com", "pw")
+    assert compat.block_scores(other, COURSE, keys) == dict.fromkeys(keys)
+
+
 def test_course_grade_and_a_learner_without_one(platform, learner, django_user_model):
     graded_course(platform, learner)
     assert compat.course_grade(learner, COURSE) == CourseGrade(0.5, False)

@@ -93,6 +93,8 @@ def matrix(w):
         "openedx_badges:credential": ("get", f"/badges/v1/credentials/{a}", None, everyone(OK)),
         "openedx_badges:baked": ("get", f"/badges/v1/awards/{a}/badge-ob3.png", None, everyone(OK)),
         "openedx_badges:verify": ("get", f"/badges/verify/{a}", None, everyone(OK)),
+        # a taxonomy's skill page (issue 13): public; no taxonomy here, so nobody finds this one
+        "openedx_badges:skill": ("get", "/badges/skills/no-such-taxonomy/DS-1", None, everyone(NOT_FOUND)),
         # the wallet: the list and course tab show each user their own; the detail is the owner's only
         "openedx_badges:wallet": ("get", "/badges/wallet/", None, learner_view(other=OK)),
         "openedx_badges:wallet-detail": ("get", f"/badges/wallet/{a}/", None, learner_view()),
@@ -157,6 +159,7 @@ def handler_matrix():
         "save_badge": {**STAFF_ONLY_HANDLER, "course_staff": {200, 400}, "global_staff": {200, 400},
                        "superuser": {200, 400}},
         "preview": STAFF_ONLY_HANDLER,
+        "search_skills": STAFF_ONLY_HANDLER,  # issue 13: the editor's skill search
     }
 
 

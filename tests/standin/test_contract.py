@@ -452,3 +452,138 @@ def test_e7_event_bus_producer_config():
         assert isinstance(topics["learning-badges-lifecycle"]["enabled"], bool)
         # the key field names a field of the event's data, as the producer reads it
         assert "badge" in signal.init_data and "uuid" in {f.name for f in attr.fields(events_data.BadgeData)}
+
+
+def test_p16_block_scores_in_one_read(enrolled, block, django_assert_max_num_queries):
+    answer(enrolled, block, "q1", 0)  # right
+    answer(enrolled, block, "q3", 0)  # wrong
+    keys = [usage_key("problem", "q1"), usage_key("problem", "q3"), usage_key("sequential", "seq-basics"),
+            usage_key("vertical", "v-charts"), "block-v1:DemoX+BADGE101+2026+type@problem+block@gone"]
+    one_by_one = {key: compat.block_score(enrolled, COURSE_KEY, key) for key in keys}
+    with django_assert_max_num_queries(3):  # the course, its blocks, the learner's scores
+        together = compat.block_scores(enrolled, COURSE_KEY, keys)
+    assert together == one_by_one
+    assert together[usage_key("problem", "q1")] == compat.Score(1.0, 1.0)
+    assert together[usage_key("sequential", "seq-basics")] == compat.Score(1.0, 2.0)
+    assert together[keys[-1]] is None
+    assert compat.block_scores(enrolled, COURSE_KEY, []) == {}
+
+
+# --- G: content tagging ---------------------------------------------------------------------------------
+
+
+def _taxonomy(name="Data Skills", export_id="data-skills", orgs=("DemoX",), rows=None):
+    rows = rows or "id,value,parent_id\nDS-A,Data analysis,\nDS-V,Data visualisation,DS-A\nDS-R,Reading data,\n"
+    taxonomy, ok, log = compat.import_taxonomy(name, export_id, rows.encode(), orgs=list(orgs) if orgs else None,
+                                               file_format="csv")
+    assert ok, log
+    return taxonomy
+
+
+def test_g1_tagging_api_shapes(course):
+    from openedx_tagging import api as tagging_api
+
+    ref = _taxonomy()
+    taxonomy = tagging_api.get_taxonomy(ref.id)
+    assert tagging_api.get_taxonomy_by_export_id("data-skills").id == ref.id
+    rows = list(tagging_api.get_tags(taxonomy))
+    assert set(rows[0]) >= {"value", "external_id", "depth", "parent_value", "child_count"}
+    assert [(r["value"], r["external_id"], r["depth"], r["parent_value"]) for r in rows] == [
+        ("Data analysis", "DS-A", 0, None), ("Data visualisation", "DS-V", 1, "Data analysis"),
+        ("Reading data", "DS-R", 0, None)]
+    # search_tags also answers the ancestors of a match; compat keeps the matches only.
+    assert [r["value"] for r in tagging_api.search_tags(taxonomy, "visual")] == ["Data analysis", "Data visualisation"]
+    assert [t.value for t in compat.search_tags(ref.id, "visual", 10)] == ["Data visualisation"]
+    q1 = usage_key("problem", "q1")
+    tagging_api.tag_object(q1, taxonomy, ["Data visualisation"])
+    assert [(t.value, t.external_id, t.taxonomy, t.depth, t.parent_value) for t in compat.block_tags(q1)] == [
+        ("Data visualisation", "DS-V", "Data Skills", 1, "Data analysis")]
+    taxonomy.enabled = False
+    taxonomy.save()
+    assert list(tagging_api.get_object_tags(q1)) == [] and compat.block_tags(q1) == []  # disabled: left out
+    assert compat.search_tags(ref.id, "visual", 10) == [] and compat.taxonomy_tag(ref.id, "Data analysis") is None
+
+
+def test_g2_taxonomies_for_org(course):
+    ours = _taxonomy()
+    everyone = _taxonomy("Shared", "shared", orgs=None)
+    _taxonomy("Elsewhere", "elsewhere", orgs=("OtherX",))
+    names = [t.name for t in platform.taxonomies_for_org("DemoX")]
+    assert names == ["Data Skills", "Shared"]  # by name; the org's own and every org's, never another org's
+    assert [t.id for t in compat.org_taxonomies(None, "DemoX")] == [ours.id, everyone.id]
+    assert [t.name for t in compat.org_taxonomies(None, "OtherX")] == ["Elsewhere", "Shared"]
+    from lms_standin.models import TaxonomyOrg
+
+    assert set(TaxonomyOrg.objects.filter(taxonomy_id=everyone.id).values_list("org", "rel_type")) == {("", "OWN")}
+
+
+def test_g2_inside_the_platform_compat_asks_content_tagging(course, settings, monkeypatch):
+    import sys
+    import types
+
+    ours = _taxonomy()
+    fake_platform_modules(monkeypatch)  # in_platform(): the grades API imports
+    calls = []
+
+    def get_taxonomies_for_org(enabled=True, org_short_name=None):  # the documented signature (row G2)
+        calls.append((enabled, org_short_name))
+        return platform.taxonomies_for_org(org_short_name)
+
+    for name in ("openedx.core.djangoapps.content_tagging", "openedx.core.djangoapps.content_tagging.api"):
+        monkeypatch.setitem(sys.modules, name, types.ModuleType(name))
+    sys.modules["openedx.core.djangoapps.content_tagging"].api = sys.modules[
+        "openedx.core.djangoapps.content_tagging.api"]
+    sys.modules["openedx.core.djangoapps.content_tagging.api"].get_taxonomies_for_org = get_taxonomies_for_org
+    settings.OPENEDX_BADGES_PLATFORM_STANDIN = None
+    assert [t.id for t in compat.org_taxonomies(None, "DemoX")] == [ours.id]
+    assert calls == [(True, "DemoX")]
+
+
+def test_g3_view_taxonomy_rule(course, student, django_user_model):
+    import rules
+    from openedx_tagging import api as tagging_api
+
+    ref = _taxonomy()
+    staff = django_user_model.objects.create_user("staffer", "s@example.com", "pw", is_staff=True)
+    assert [t.id for t in compat.org_taxonomies(student, "DemoX")] == [ref.id]  # enabled: anyone may view it
+    taxonomy = tagging_api.get_taxonomy(ref.id)
+    assert rules.has_perm("oel_tagging.view_taxonomy", staff, taxonomy)
+    # The platform replaces the rule with its org-aware one (rules.set_perm): compat asks whichever is set.
+    original = rules.permissions.permissions["oel_tagging.view_taxonomy"]
+    try:
+        rules.set_perm("oel_tagging.view_taxonomy", rules.is_staff)
+        assert compat.org_taxonomies(student, "DemoX") == []
+        assert [t.id for t in compat.org_taxonomies(staff, "DemoX")] == [ref.id]
+    finally:
+        rules.set_perm("oel_tagging.view_taxonomy", original)
+
+
+def test_g4_course_tags_in_one_query(course, django_assert_num_queries):
+    from openedx_tagging import api as tagging_api
+
+    taxonomy = tagging_api.get_taxonomy(_taxonomy().id)
+    tagging_api.tag_object(COURSE_KEY, taxonomy, ["Reading data"])
+    tagging_api.tag_object(usage_key("problem", "q3"), taxonomy, ["Data analysis", "Data visualisation"])
+    # A course whose key starts like the demo's: its blocks are not the demo's.
+    tagging_api.tag_object("block-v1:DemoX+BADGE101+20261+type@problem+block@q1", taxonomy, ["Data analysis"])
+    with django_assert_num_queries(1):
+        found = compat.content_tags(COURSE_KEY)
+    assert {key: sorted(t.value for t in tags) for key, tags in found.items()} == {
+        COURSE_KEY: ["Reading data"], usage_key("problem", "q3"): ["Data analysis", "Data visualisation"]}
+
+
+def test_g5_import_tags(course):
+    from openedx_tagging import api as tagging_api
+    from openedx_tagging.import_export import api as import_api
+    from openedx_tagging.import_export.parsers import ParserFormat
+
+    ref = _taxonomy(rows="id,value,parent_id,comments\nDS-A,Data analysis,,ignored\n")
+    taxonomy = tagging_api.get_taxonomy(ref.id)
+    ok, task, plan = import_api.import_tags(taxonomy, __import__("io").BytesIO(
+        b'{"tags": [{"id": "DS-A", "value": "Analysing data", "parent_id": ""}]}'), ParserFormat.JSON)
+    assert ok and plan is not None and task.log
+    assert [(t.value, t.external_id) for t in compat.taxonomy_tags(ref.id)] == [("Analysing data", "DS-A")]
+    again, ok, _log = compat.import_taxonomy("Data Skills", "data-skills", b"id,value,parent_id\nDS-B,Charts,\n",
+                                             file_format="csv")
+    assert ok and again.id == ref.id  # the same taxonomy, by export id; tags updated by id
+    assert compat.taxonomy_tag(ref.id, code="ds-b").value == "Charts"  # by external id, any case

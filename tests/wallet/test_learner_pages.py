@@ -60,7 +60,7 @@ def test_the_skills_profile_gathers_current_badges(learner_client, award, second
     revoked = issuing.award_badge(second_badge, learner)[0]
     Award.objects.filter(pk=revoked.pk).update(revoked=True, revoked_at=timezone.now())
     page = learner_client.get(WALLET).content.decode()
-    section = page[page.index('id="obw-skills-title"'):]
+    section = page[page.index('id="obw-skills-profile"'):]
     assert "<bdi>Example Skills</bdi>" in section and "<bdi>Data cleaning</bdi>" in section
     assert "Level: Intermediate" in section
     assert f'href="/badges/wallet/{award.uuid}/"' in section

@@ -106,11 +106,32 @@ function BadgeXBlockStudio(runtime, element, init) {
 
   // --- skills (alignments) -------------------------------------------------------------------
 
+  // A row picked from a taxonomy keeps only the taxonomy and the tag (data-taxonomy-id, data-tag):
+  // the server builds its code, framework and web address from the tag itself.
   function readAlignments() {
     alignments = Array.prototype.map.call($("alignments").children, function (row, index) {
-      var value = function (name) { return field("alignments-" + index + "-" + name).value; };
-      return {framework: value("framework"), code: value("code"), name: value("name"), url: value("url")};
+      var value = function (name) {
+        var input = field("alignments-" + index + "-" + name);
+        return input ? input.value : "";  // a row from a taxonomy has no web address field
+      };
+      var read = {framework: value("framework"), code: value("code"), name: value("name"), url: value("url"),
+                  type: value("type")};
+      if (row.getAttribute("data-taxonomy-id")) {
+        read.taxonomy_id = Number(row.getAttribute("data-taxonomy-id"));
+        read.tag = row.getAttribute("data-tag");
+      }
+      return read;
     });
+  }
+
+  function targetTypeInput(value) {
+    var listId = p + "-target-types";
+    if (!document.getElementById(listId)) {
+      root.appendChild(el("datalist", {id: listId}, (init.targetTypes || []).map(function (type) {
+        return el("option", {value: type});
+      })));
+    }
+    return el("input", {type: "text", value: value || "", name: "type", list: listId, maxlength: "64"});
   }
 
   function renderAlignments(focusIndex) {
@@ -119,16 +140,25 @@ function BadgeXBlockStudio(runtime, element, init) {
     alignments.forEach(function (row, index) {
       var key = "alignments-" + index;
       var title = interpolate(gettext("Skill {number}"), {number: index + 1});
+      var fromTaxonomy = row.taxonomy_id !== undefined && row.taxonomy_id !== null && row.taxonomy_id !== "";
       var input = function (name, type, value) {
-        return el("input", {type: type, value: value || "", name: name});
+        return el("input", {type: type, value: value || "", name: name, readonly: fromTaxonomy && name !== "type"});
       };
-      box.appendChild(el("fieldset", {"class": "openedx-badge-editor__alignment"}, [
+      box.appendChild(el("fieldset", {"class": "openedx-badge-editor__alignment",
+                                      "data-taxonomy-id": fromTaxonomy ? String(row.taxonomy_id) : null,
+                                      "data-tag": fromTaxonomy ? row.tag : null}, [
         el("legend", {text: title}),
+        fromTaxonomy ? el("p", {"class": "openedx-badge-editor__from-taxonomy", dir: "auto",
+                                text: interpolate(gettext("From the taxonomy {taxonomy}; its code and web address "
+                                                          + "are filled in when you save."),
+                                                  {taxonomy: row.framework})}) : null,
         el("div", {"class": "openedx-badge-editor__row"}, [
           labelled(key + "-name", gettext("Skill name"), input("name", "text", row.name)),
-          labelled(key + "-url", gettext("Web address"), input("url", "url", row.url)),
+          fromTaxonomy ? null : labelled(key + "-url", gettext("Web address"), input("url", "url", row.url)),
           labelled(key + "-framework", gettext("Framework"), input("framework", "text", row.framework)),
-          labelled(key + "-code", gettext("Code"), input("code", "text", row.code))
+          labelled(key + "-code", gettext("Code"), input("code", "text", row.code)),
+          labelled(key + "-type", gettext("Target type"), targetTypeInput(row.type),
+                   gettext("CFItem, ceasn:Competency, ceterms:Credential… or ext:YourType"))
         ]),
         el("button", {type: "button", "class": "openedx-badge__button openedx-badge__button--secondary",
                       "data-role": "remove-alignment", "data-index": String(index),
@@ -138,6 +168,101 @@ function BadgeXBlockStudio(runtime, element, init) {
     if (focusIndex !== undefined && field("alignments-" + focusIndex + "-name")) {
       field("alignments-" + focusIndex + "-name").focus();
     }
+  }
+
+  // --- skills from the organization's taxonomies (search, and those the rule's content carries) --
+
+  var searchTimer = null;
+  var searchSeq = 0;
+  var found = [];
+
+  function chosen(option) {
+    return alignments.some(function (row) {
+      return String(row.taxonomy_id) === String(option.taxonomy_id) && row.tag === option.value;
+    });
+  }
+
+  function skillButton(option, role, index) {
+    return el("button", {type: "button", "class": "openedx-badge-editor__skill-option", "data-role": role,
+                         "data-index": String(index), dir: "auto"}, [
+      option.value + " ", el("small", {text: "(" + option.taxonomy + (option.code && option.code !== option.value ?
+        " · " + option.code : "") + ")"})
+    ]);
+  }
+
+  function addSkill(option) {
+    readAlignments();
+    if (chosen(option)) {
+      status(interpolate(gettext("{skill} is already among the badge's skills."), {skill: option.value}));
+      return;
+    }
+    alignments.push({taxonomy_id: option.taxonomy_id, tag: option.value, name: option.value,
+                     framework: option.taxonomy, code: option.code, url: "", type: ""});
+    renderAlignments();
+    renderProposals();
+    status(interpolate(gettext("Skill {skill} added."), {skill: option.value}));
+  }
+
+  function searchSkills() {
+    var term = $("skill-search").value.trim();
+    var list = $("skill-results");
+    var seq = ++searchSeq;
+    if (!term) {
+      list.innerHTML = "";
+      found = [];
+      return;
+    }
+    send("search_skills", {term: term}).then(function (result) {
+      if (seq !== searchSeq) {
+        return;  // an answer to an older search: the author has typed more since
+      }
+      list.innerHTML = "";
+      found = (result.ok && result.data && result.data.skills) || [];
+      if (!found.length) {
+        list.appendChild(el("li", {"class": "openedx-badge-editor__help",
+                                   text: result.ok ? gettext("No skill matches.") :
+                                     ((result.data && result.data.error) || gettext("The search failed."))}));
+        return;
+      }
+      found.forEach(function (option, index) {
+        list.appendChild(el("li", {}, [skillButton(option, "pick-skill", index)]));
+      });
+    });
+  }
+
+  // The usage keys a condition names (score, units, …): fields whose options are the course's blocks.
+  function namedBlocks() {
+    var keys = [];
+    conditions.forEach(function (condition) {
+      kindFieldsOf(condition.kind).forEach(function (spec) {
+        if (spec.options === "assessments" || spec.options === "units") {
+          [].concat(condition[spec.name] || []).forEach(function (key) { keys.push(key); });
+        }
+      });
+    });
+    return keys;
+  }
+
+  var proposed = [];
+
+  function renderProposals() {
+    var box = $("skill-proposals");
+    var list = $("skill-proposal-list");
+    var seen = {};
+    proposed = [];
+    namedBlocks().forEach(function (key) {
+      ((init.contentSkills || {})[key] || []).forEach(function (option) {
+        if (!seen[option.key] && !chosen(option)) {
+          seen[option.key] = true;
+          proposed.push(option);
+        }
+      });
+    });
+    list.innerHTML = "";
+    proposed.forEach(function (option, index) {
+      list.appendChild(el("li", {}, [skillButton(option, "propose-skill", index)]));
+    });
+    box.hidden = !proposed.length;
   }
 
   // --- conditions ----------------------------------------------------------------------------
@@ -182,6 +307,11 @@ function BadgeXBlockStudio(runtime, element, init) {
     }
     if (spec.options === "units") {
       return init.units.map(function (unit) { return [unit.key, unit.name]; });
+    }
+    if (spec.options === "skills") {
+      return (init.skills || []).map(function (option) {
+        return [option.key, option.value + " (" + option.taxonomy + ")"];
+      });
     }
     if (spec.options === "badges") {
       var own = field("pick").value;
@@ -232,6 +362,7 @@ function BadgeXBlockStudio(runtime, element, init) {
   }
 
   function renderConditions(focus) {
+    window.setTimeout(renderProposals, 0);
     var list = $("conditions");
     list.innerHTML = "";
     conditions.forEach(function (condition, index) {
@@ -260,7 +391,8 @@ function BadgeXBlockStudio(runtime, element, init) {
 
   function fill(badge) {
     var fields = badge ? badge.fields : {};
-    ["name", "description", "criteria_narrative", "criteria_url", "level", "validity_days"].forEach(function (name) {
+    ["name", "description", "criteria_narrative", "criteria_url", "level", "category",
+     "validity_days"].forEach(function (name) {
       field(name).value = fields[name] === undefined || fields[name] === null ? "" : fields[name];
     });
     field("achievement_type").value = fields.achievement_type || "Badge";
@@ -300,7 +432,7 @@ function BadgeXBlockStudio(runtime, element, init) {
     readAlignments();
     readConditions();
     var fields = {};
-    ["name", "description", "criteria_narrative", "criteria_url", "achievement_type", "level",
+    ["name", "description", "criteria_narrative", "criteria_url", "achievement_type", "level", "category",
      "validity_days"].forEach(function (name) { fields[name] = field(name).value; });
     fields.alignments = alignments;
     return {
@@ -459,12 +591,29 @@ function BadgeXBlockStudio(runtime, element, init) {
   }
 
   form.addEventListener("submit", save);
+  root.addEventListener("input", function (event) {
+    if (event.target === $("skill-search")) {
+      window.clearTimeout(searchTimer);
+      searchTimer = window.setTimeout(searchSkills, 250);
+    }
+  });
+  root.addEventListener("keydown", function (event) {
+    if (event.target === $("skill-search") && event.key === "Enter") {
+      event.preventDefault();  // Enter searches at once; it never submits the whole form
+      window.clearTimeout(searchTimer);
+      searchSkills();
+    }
+  });
   root.addEventListener("change", function (event) {
     var target = event.target;
     if (target === field("pick")) {
       fill(badges[target.value] || null);
     } else if (target === field("image")) {
       chooseImage(target);
+    } else if (target.closest && target.closest('[data-role="conditions"]') &&
+               target.getAttribute("data-role") !== "kind") {
+      readConditions();
+      renderProposals();
     } else if (target.getAttribute("data-role") === "kind") {
       readConditions();
       var index = Number(target.getAttribute("data-index"));
@@ -495,6 +644,10 @@ function BadgeXBlockStudio(runtime, element, init) {
       renderConditions();
       status(interpolate(gettext("Condition {number} removed."), {number: index + 1}));
       $("add-condition").focus();
+    } else if (role === "pick-skill" && found[index]) {
+      addSkill(found[index]);
+    } else if (role === "propose-skill" && proposed[index]) {
+      addSkill(proposed[index]);
     } else if (role === "add-alignment") {
       readAlignments();
       alignments.push({});
@@ -503,6 +656,7 @@ function BadgeXBlockStudio(runtime, element, init) {
       readAlignments();
       alignments.splice(index, 1);
       renderAlignments();
+      renderProposals();
       status(interpolate(gettext("Skill {number} removed."), {number: index + 1}));
       $("add-alignment").focus();
     } else if (role === "preview") {

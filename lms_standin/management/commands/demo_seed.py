@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand
 from lms_standin.courseware import enroll
 from lms_standin.demo_badges import create_demo_badges
 from lms_standin.demo_course import create_demo_course
+from lms_standin.demo_skills import create_demo_skills
 from lms_standin.settings.base import VAR_DIR
 
 
@@ -31,4 +32,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo course: /courses/{course.course_key}/")
         for badge in create_demo_badges(options["base_url"]):
             self.stdout.write(f"Demo badge: {badge['name']} ({badge['uuid']})")
+        skills_badge = create_demo_skills(options["base_url"])
+        self.stdout.write(f"Demo skills badge: {skills_badge['name']} ({skills_badge['uuid']}), from the "
+                          f"demo taxonomy the course's content is tagged with")
         call_command("badges_sample", out=str(VAR_DIR / "sample"), base_url=options["base_url"])
