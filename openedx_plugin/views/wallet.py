@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods, require_safe
 
-from .. import api
+from .. import api, compat
 from ..credentials import public_urls
 from ..models import AWARD_STATES, Award, BadgeClass
 from ..persistence import binding
@@ -279,4 +279,9 @@ def course_badges(request, course_key):
                 state["detail_url"] = reverse("openedx_badges:wallet-detail",
                                               kwargs={"award_uuid": state["award"]["uuid"]})
             items.append(state)
-    return render(request, "openedx_badges/wallet_course.html", {"course_key": course_key, "items": items})
+    # issue 18: the course team's way to the badge dashboard (only for that course's team)
+    manage_url = (reverse("openedx_badges:course-team-dashboard", kwargs={"course_key": course_key})
+                  if api.course_key_of(course_key) is not None and compat.is_course_staff(request.user, course_key)
+                  else None)
+    return render(request, "openedx_badges/wallet_course.html", {"course_key": course_key, "items": items,
+                                                                 "manage_url": manage_url})

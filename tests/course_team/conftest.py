@@ -80,11 +80,11 @@ def csrf_post(client, url, data):
     return client.post(url, data, HTTP_X_CSRFTOKEN=token)
 
 
-def clone_awards(template, count, users):
+def clone_awards(template, count, users, start=100):
     """``count`` awards of ``template``'s badge for ``users`` in one INSERT, unsigned (lists read no documents)."""
     from openedx_plugin.models import Award
 
-    rows = [Award(badge_class=template.badge_class, user=users[index % len(users)], sequence=100 + index,
+    rows = [Award(badge_class=template.badge_class, user=users[index % len(users)], sequence=start + index,
                   recipient_identity=template.recipient_identity, recipient_salt=template.recipient_salt,
                   issued_on=template.issued_on - timedelta(minutes=index + 1), valid_until=template.valid_until,
                   revoked=index % 7 == 0, suspended=index % 11 == 0, ob3_credential={"id": f"urn:test:{index}"})

@@ -27,10 +27,25 @@ def test_the_command_checks_and_writes(tmp_path):
 def test_schema_describes_the_endpoints():
     document = yaml.safe_load(DOC.read_text(encoding="utf-8"))
     paths = document["paths"]
-    assert set(paths) == {"/badges/api/v1/awards/", "/badges/api/v1/awards/{uuid}/", "/badges/api/v1/badge-classes/"}
+    assert set(paths) == {"/badges/api/v1/awards/", "/badges/api/v1/awards/{uuid}/", "/badges/api/v1/badge-classes/",
+                          "/badges/api/v1/course-team/{course_key}/badges/",
+                          "/badges/api/v1/course-team/{course_key}/badges/{badge_uuid}/recipients/"}
     assert set(paths["/badges/api/v1/awards/{uuid}/"]) == {"get", "patch"}
     body = paths["/badges/api/v1/awards/{uuid}/"]["patch"]["requestBody"]["content"]["application/json"]["schema"]
     assert body == {"$ref": "#/components/schemas/AwardSharing"}
     assert set(document["components"]["schemas"]["AwardSharing"]["properties"]) == {"public", "show_name"}
     names = {param["name"] for param in paths["/badges/api/v1/awards/"]["get"]["parameters"]}
     assert names == {"page", "page_size", "course", "status", "skill"}
+
+
+def test_schema_describes_the_course_team_endpoints():
+    """Issue 18: the recipients endpoint documents its filters, its paging and its access errors."""
+    document = yaml.safe_load(DOC.read_text(encoding="utf-8"))
+    recipients = document["paths"]["/badges/api/v1/course-team/{course_key}/badges/{badge_uuid}/recipients/"]["get"]
+    assert {param["name"] for param in recipients["parameters"]} == {
+        "course_key", "badge_uuid", "page", "page_size", "q", "state"}
+    assert "team" in recipients["responses"]["403"]["description"]
+    item = recipients["responses"]["200"]["content"]["application/json"]["schema"]["properties"]["results"]["items"]
+    assert item == {"$ref": "#/components/schemas/Recipient"}
+    counts = document["components"]["schemas"]["TeamBadge"]["properties"]["counts"]["properties"]
+    assert set(counts) == {"earned", "in_progress", "suspended", "revoked", "expired"}
