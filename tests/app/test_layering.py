@@ -16,7 +16,8 @@ layers, lowest first (a module may import its own layer and the ones below):
     backpacks         pushing credentials to backpacks and wallets (providers, the push task)
     awards            the pipeline (evaluate, award, revoke), bulk awards, the follow-ups
     persistence,      the static verification bundle, key compromise and its re-issue;
-    visibility        the operator's overview (the event bus with the awards, tracking with compat)
+    visibility,       the operator's overview (the event bus with the awards, tracking with compat);
+    course_team       the course team's reads and actions, its re-issue (its progress rows with awards)
     tasks, handlers,  what the platform and celery call, and the Python API for the XBlock
     api, checks
     web               urls, views, rest_api, admin, the backpacks' pages, commands, apps
@@ -44,12 +45,14 @@ LAYERS = [
     # and the learner's skills profile.
     ("credentials", "backpacks.didauth", "persistence.binding", "skills"),
     ("backpacks",),
-    ("awards", "visibility.event_bus"),
-    ("persistence", "visibility"),
+    # The course team's "in progress" rows are written by the pipeline (issue 18).
+    ("awards", "visibility.event_bus", "course_team.progress"),
+    # The course team's reads and actions (over awards), and its re-issue (with persistence's).
+    ("persistence", "visibility", "course_team"),
     ("tasks", "handlers", "api", "checks"),
     ("urls", "views", "rest_api", "admin", "course_tab", "management", "apps", "backpacks.views",
      "backpacks.urls", "persistence.views", "persistence.admin", "visibility.views", "visibility.admin",
-     "migrations", "__init__"),
+     "course_team.views", "course_team.forms", "course_team.urls", "migrations", "__init__"),
 ]
 
 
