@@ -11,6 +11,7 @@ in the same transaction as the change it describes.
 import uuid as uuid_module
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
@@ -56,10 +57,12 @@ def _held_now(now):
 
 def counts(badges, now=None):
     """
-    ``{badge id: {earned, in_progress, revoked, expired, suspended}}``, counted in learners, in two queries.
+    ``{badge id: {earned, in_progress, revoked, expired, suspended}}`` in two queries.
 
-    A learner whose award expired and who earned it again counts once in each; "in progress"
-    counts learners whose last evaluation met part of the rule and who hold no award now.
+    Awards are counted, from the (badge, revoked, suspended, valid_until) index alone: a
+    learner holds at most one earned or suspended award of a badge, so those are learners;
+    one whose award expired and who earned it again counts in both. "In progress" counts
+    learners whose last evaluation met part of the rule and who hold no award now.
     """
     now = now or timezone.now()
     ids = [badge.pk for badge in badges]
@@ -67,7 +70,7 @@ def counts(badges, now=None):
     if not ids:
         return result
     # "n_" names: an annotation called "revoked" would shadow the field its own filter reads
-    by_state = {f"n_{state}": Count("user", distinct=True, filter=_state_q(state, now)) for state in AWARD_STATES}
+    by_state = {f"n_{state}": Count("id", filter=_state_q(state, now)) for state in AWARD_STATES}
     for row in (Award.objects.filter(badge_class_id__in=ids).order_by().values("badge_class_id")
                 .annotate(**by_state)):
         result[row["badge_class_id"]].update({state: row[f"n_{state}"] for state in AWARD_STATES})
@@ -107,9 +110,11 @@ def recipients(badge, *, search="", state="", now=None):
         if wanted is not None:
             awards = awards.filter(uuid=wanted)
         elif "@" in search:
-            awards = awards.filter(user__email__iexact=search)
+            awards = awards.filter(user_id__in=get_user_model().objects.filter(email__iexact=search).values("id"))
         else:
-            awards = awards.filter(user__username__istartswith=search)
+            # the learners first (the username index), then their awards (the badge-and-learner index)
+            learners = get_user_model().objects.filter(username__istartswith=search).values("id")
+            awards = awards.filter(user_id__in=learners)
     if state:
         awards = awards.filter(_state_q(state, now or timezone.now()))
     return awards
