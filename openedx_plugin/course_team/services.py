@@ -125,6 +125,13 @@ def learner_awards(badge, user):
     return list(Award.objects.filter(badge_class=badge, user=user).defer(*DEFERRED).order_by("-sequence"))
 
 
+def knows_learner(badge, user):
+    """Whether the course team may look at ``user`` for this badge: an award, progress, or an enrollment."""
+    return (Award.objects.filter(badge_class=badge, user=user).exists()
+            or BadgeProgress.objects.filter(badge_class=badge, user=user).exists()
+            or compat.is_enrolled(user, badge.course_key))
+
+
 def learner_progress(badge, user):
     """The learner's progress on each condition of the rule, computed now (``awarding.progress``)."""
     return awarding.progress(badge, user)
@@ -179,8 +186,8 @@ class AwardRow:
 
 
 # The statuses of AwardRow, kept as codes so templates and the API say them in the reader's language.
-AWARDED, WOULD_AWARD, WOULD_AWARD_AGAIN, ALREADY, NOT_FOUND = (
-    "awarded", "would_award", "would_award_again", "already_holds", "not_found")
+AWARDED, WOULD_AWARD, WOULD_AWARD_AGAIN, ALREADY, NOT_FOUND, NOT_ENROLLED = (
+    "awarded", "would_award", "would_award_again", "already_holds", "not_found", "not_enrolled")
 
 
 def read_learners(text):
@@ -216,6 +223,10 @@ def award(badge, identifiers, *, actor, reason, narrative="", url="", dry_run=Tr
             rows.append(AwardRow(line, value, NOT_FOUND))
             continue
         current = issuing.current_award(badge, user)
+        if current is None and not compat.is_enrolled(user, badge.course_key):
+            # a course team awards its own learners, not any account of the site
+            rows.append(AwardRow(line, value, NOT_ENROLLED, user.username))
+            continue
         state = current.state() if current else "none"
         if state in ("earned", "suspended"):
             rows.append(AwardRow(line, value, ALREADY, user.username, str(current.uuid)))

@@ -181,6 +181,8 @@ def learner_page(request, course_key, badge_uuid, user_id):
     """One learner and one badge: progress on every condition now, their awards, and what can be done."""
     badge = _badge_or_404(course_key, badge_uuid)
     learner = _learner_or_404(user_id)
+    if not services.knows_learner(badge, learner):
+        raise Http404("Not a learner of this course.")  # user ids are not a way to look up the site's accounts
     return render(request, "openedx_badges/course_team/learner.html",
                   _learner_context(request, course_key, badge, learner))
 

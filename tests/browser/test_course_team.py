@@ -30,6 +30,8 @@ def team_course(course, issuer, django_user_model):
                                criteria_narrative="Explain three charts.")
     learners = [django_user_model.objects.create_user(name, f"{name}@example.com", "pw")
                 for name in ("ada", "grace", "alan", "katherine", "edsger", "barbara")]
+    for learner in learners:
+        courseware.enroll(learner, course, mode="audit")
     for learner in learners[:4]:
         issuing.award_badge(wrangler, learner)
     revoked = issuing.award_badge(wrangler, learners[4])[0]

@@ -90,3 +90,13 @@ def clone_awards(template, count, users, start=100):
                   revoked=index % 7 == 0, suspended=index % 11 == 0, ob3_credential={"id": f"urn:test:{index}"})
             for index in range(count)]
     return Award.objects.bulk_create(rows)
+
+
+@pytest.fixture
+def enrolled(course, learner, other_learner):
+    """The two learners, enrolled in the demo course (a course team awards its own learners)."""
+    from lms_standin.courseware import enroll
+
+    enroll(learner, course, mode="audit")
+    enroll(other_learner, course, mode="audit")
+    return learner, other_learner

@@ -109,6 +109,7 @@ def test_learner_page_shows_progress_on_every_condition(staff_client, course_sta
     platform.GRADES[(learner.id, COURSE_KEY)] = (0.9, True)
     platform.COMPLETION[(learner.id, COURSE_KEY)] = 0.5
     platform.STAFF.add((course_staff.id, COURSE_KEY))
+    platform.ENROLLED.add((learner.id, COURSE_KEY))
     response = staff_client.get(badge_url(course_badge, f"learners/{learner.id}/"))
     assert response.status_code == 200
     items = response.context["progress"]
@@ -117,20 +118,32 @@ def test_learner_page_shows_progress_on_every_condition(staff_client, course_sta
     assert staff_client.get(badge_url(course_badge, "learners/999999/")).status_code == 404
 
 
+def test_learner_page_is_only_for_the_courses_learners(staff_client, course_badge, other_learner, course):
+    from lms_standin.courseware import enroll
+
+    url = badge_url(course_badge, f"learners/{other_learner.id}/")
+    assert staff_client.get(url).status_code == 404  # an account of the site, not of this course
+    enroll(other_learner, course, mode="audit")
+    assert staff_client.get(url).status_code == 200
+
+
 # --- actions -----------------------------------------------------------------------------------------
 
 
-def test_award_dry_run_then_award_with_evidence(staff_client, course_badge, learner, other_learner, course_staff):
-    data = {"learners": "learner\nother@example.com\nnobody", "reason": "Observed in the lab.",
+def test_award_dry_run_then_award_with_evidence(staff_client, course_badge, enrolled, course_staff, django_user_model):
+    learner, _other = enrolled
+    django_user_model.objects.create_user("outsider", "outsider@example.com", "pw")
+    data = {"learners": "learner\nother@example.com\nnobody\noutsider", "reason": "Observed in the lab.",
             "narrative": "Led the data-cleaning session.", "url": "https://portfolio.example/ada", "dry_run": "on"}
     dry = csrf_post(staff_client, badge_url(course_badge, "award/"), data)
     assert dry.status_code == 200
-    assert [row.status for row in dry.context["report"]] == ["would_award", "would_award", "not_found"]
+    assert [row.status for row in dry.context["report"]] == ["would_award", "would_award", "not_found", "not_enrolled"]
     assert not Award.objects.exists() and not CourseTeamAction.objects.exists()
 
     del data["dry_run"]
     done = csrf_post(staff_client, badge_url(course_badge, "award/"), data)
-    assert [row.status for row in done.context["report"]] == ["awarded", "awarded", "not_found"]
+    assert [row.status for row in done.context["report"]] == ["awarded", "awarded", "not_found", "not_enrolled"]
+    assert not Award.objects.filter(user__username="outsider").exists()
     award = Award.objects.get(user=learner)
     evidence = award.ob3_credential["credentialSubject"]["evidence"] if "evidence" in award.ob3_credential.get(
         "credentialSubject", {}) else award.ob3_credential["evidence"]
