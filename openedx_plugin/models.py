@@ -379,8 +379,9 @@ class Award(models.Model):
         ]
         indexes = [models.Index(fields=["user", "-issued_on"], name="openedx_badges_user_recent"),
                    *OVERVIEW_AWARD_INDEXES,  # the operator's overview (visibility/overview.py)
-                   # the course team's recipients list (course_team): a badge's awards, newest first
-                   models.Index(fields=["badge_class", "-issued_on"], name="openedx_badges_badge_recent"),
+                   # the course team's recipients list (course_team): a badge's awards, newest first. Ascending,
+                   # so that a backward scan gives "issued_on DESC, id DESC" (InnoDB appends the id) without a sort.
+                   models.Index(fields=["badge_class", "issued_on"], name="openedx_badges_badge_recent"),
                    # and its counts by state, from the index alone
                    models.Index(fields=["badge_class", "revoked", "suspended", "valid_until"],
                                 name="openedx_badges_badge_states")]

@@ -57,23 +57,27 @@ def _held_now(now):
 
 def counts(badges, now=None):
     """
-    ``{badge id: {earned, in_progress, revoked, expired, suspended}}`` in two queries.
+    ``{badge id: {earned, in_progress, revoked, expired, suspended, total}}`` in five queries.
 
-    Awards are counted, from the (badge, revoked, suspended, valid_until) index alone: a
-    learner holds at most one earned or suspended award of a badge, so those are learners;
-    one whose award expired and who earned it again counts in both. "In progress" counts
-    learners whose last evaluation met part of the rule and who hold no award now.
+    Awards are counted, each state by a range of the (badge, revoked, suspended, valid_until)
+    index (revoked, suspended and expired awards are few) and "earned" as the rest of the
+    badge's total, which the index counts without reading rows. A learner holds at most one
+    earned or suspended award of a badge, so those are learners; one whose award expired and
+    who earned it again counts in both. "In progress" counts learners whose last evaluation
+    met part of the rule and who hold no award now.
     """
     now = now or timezone.now()
     ids = [badge.pk for badge in badges]
-    result = {pk: dict.fromkeys(("earned", "in_progress", *AWARD_STATES), 0) for pk in ids}
+    result = {pk: dict.fromkeys(("earned", "in_progress", "total", *AWARD_STATES), 0) for pk in ids}
     if not ids:
         return result
-    # "n_" names: an annotation called "revoked" would shadow the field its own filter reads
-    by_state = {f"n_{state}": Count("id", filter=_state_q(state, now)) for state in AWARD_STATES}
-    for row in (Award.objects.filter(badge_class_id__in=ids).order_by().values("badge_class_id")
-                .annotate(**by_state)):
-        result[row["badge_class_id"]].update({state: row[f"n_{state}"] for state in AWARD_STATES})
+    awards = Award.objects.filter(badge_class_id__in=ids).order_by()
+    for name, narrowed in (("total", awards), *((state, awards.filter(_state_q(state, now)))
+                                                 for state in ("revoked", "suspended", "expired"))):
+        for row in narrowed.values("badge_class_id").annotate(n=Count("id")):
+            result[row["badge_class_id"]][name] = row["n"]
+    for figures in result.values():
+        figures["earned"] = figures["total"] - figures["revoked"] - figures["suspended"] - figures["expired"]
     held = Award.objects.filter(_held_now(now), badge_class_id=OuterRef("badge_class_id"), user_id=OuterRef("user_id"))
     for row in (BadgeProgress.objects.filter(badge_class_id__in=ids, started=True).filter(~Exists(held))
                 .order_by().values("badge_class_id").annotate(n=Count("id"))):

@@ -103,16 +103,20 @@ def badge_page(request, course_key, badge_uuid):
     valid = form.is_valid() if request.GET else True
     filters = form.cleaned_data if request.GET and valid else {}
     now = timezone.now()
+    counts = services.counts([badge], now)[badge.pk]
     awards = services.recipients(badge, search=filters.get("q", ""), state=filters.get("state", ""), now=now)
-    page = Paginator(awards, services.RECIPIENTS_PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(awards, services.RECIPIENTS_PAGE_SIZE)
+    if not (filters.get("q") or filters.get("state")):
+        paginator.count = counts["total"]  # the same COUNT the counts just made: not twice
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "openedx_badges/course_team/badge.html", {
-        "course_key": course_key, "badge": badge, "counts": services.counts([badge], now)[badge.pk],
+        "course_key": course_key, "badge": badge, "counts": counts,
         "form": form, "page": page, "query": query.urlencode(), "filtered": bool(filters.get("q") or filters.get("state")),
         "rows": _recipient_rows(page.object_list, course_key, badge, now),
         "history": _history_rows(services.history(course_key, badge)[:RECENT_HISTORY]),
-        "held": services.held_count(badge), "reissue_form": forms.ReissueForm(),
+        "held": counts["earned"] + counts["suspended"], "reissue_form": forms.ReissueForm(),
         "reissued": request.GET.get("reissued"), "urls": _urls(course_key, badge),
     }, status=200 if valid else 400)
 

@@ -73,7 +73,7 @@ class CountsSerializer(serializers.Serializer):  # pylint: disable=abstract-meth
 
     def to_representation(self, instance):
         # the counts of every badge come from one query made by the view (services.counts)
-        return {name: self.context["counts"][instance.pk][name] for name in self.fields}
+        return {name: self.context["counts"][instance.pk][name] for name in self.fields}  # not "total"
 
 
 class TeamBadgeSerializer(serializers.Serializer):  # pylint: disable=abstract-method

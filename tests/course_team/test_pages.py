@@ -81,7 +81,7 @@ def test_dashboard_counts_learners_by_state(staff_client, course_badge, held_awa
     assert response.status_code == 200
     row = response.context["rows"][0]
     assert row["badge"] == course_badge
-    assert row["counts"] == {"earned": 1, "in_progress": 1, "revoked": 1, "expired": 0, "suspended": 0}
+    assert row["counts"] == {"earned": 1, "in_progress": 1, "revoked": 1, "expired": 0, "suspended": 0, "total": 2}
     assert b'<th scope="col">' in response.content and b"<caption>" in response.content
 
 
@@ -256,3 +256,20 @@ def test_retirement_forgets_names_in_the_history(course_badge, held_award, cours
     handlers.on_user_retired(user=held_award.user)
     entry = CourseTeamAction.objects.get()
     assert entry.learner is None and entry.learner_username == "" and entry.reason == "Mistake."
+
+
+def test_counts_by_state(course_badge, learner, other_learner, django_user_model):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from openedx_plugin.course_team import services
+    from openedx_plugin.credentials import issuing
+
+    third = django_user_model.objects.create_user("third", "third@example.com", "pw")
+    issuing.award_badge(course_badge, learner)
+    expired = issuing.award_badge(course_badge, other_learner)[0]
+    Award.objects.filter(pk=expired.pk).update(valid_until=timezone.now() - timedelta(days=1))
+    issuing.suspend_award(issuing.award_badge(course_badge, third)[0], "Review.")
+    assert services.counts([course_badge])[course_badge.pk] == {
+        "earned": 1, "expired": 1, "suspended": 1, "revoked": 0, "in_progress": 0, "total": 3}
