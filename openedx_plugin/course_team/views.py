@@ -84,13 +84,14 @@ def dashboard(request, course_key):
 
 
 def _recipient_rows(awards, course_key, badge, now):
+    # one reverse() for the page, not one a row: the learner's id is the URL's last part
+    base = reverse("openedx_badges:course-team-learner", kwargs={
+        "course_key": course_key, "badge_uuid": badge.uuid, "user_id": 0}).removesuffix("0/")
     rows = []
     for award in awards:
         state = award.state(now)
         rows.append({"award": award, "state": state, "state_label": STATUS_LABELS[state],
-                     "learner_url": reverse("openedx_badges:course-team-learner", kwargs={
-                         "course_key": course_key, "badge_uuid": badge.uuid, "user_id": award.user_id})
-                     if award.user_id else ""})
+                     "learner_url": f"{base}{award.user_id}/" if award.user_id else ""})
     return rows
 
 
