@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from .. import conf
 from ..awards import awarding
 from ..credentials import issuing
 from ..models import Award, BadgeClass, CourseTeamAction
@@ -26,8 +27,21 @@ REASON = "Re-issued with the badge's updated details."
 
 
 def queue(badge_id, entry_id):
-    """Send the task; without a broker (or with celery eager) it runs here."""
-    reissue_badge.apply_async(args=[badge_id, entry_id])
+    """
+    Send the task (with celery eager it runs here). Called after the commit: if the broker is
+    down the history entry says the re-issue was not queued, and the team can ask again.
+    """
+    try:
+        reissue_badge.apply_async(args=[badge_id, entry_id], **tasks_queue())
+    except Exception:  # pylint: disable=broad-except  (kombu raises many kinds when the broker is down)
+        log.exception("The re-issue of badge %s could not be queued.", badge_id)
+        CourseTeamAction.objects.filter(pk=entry_id).update(detail={"awards": 0, "queued": False, "failed": True})
+
+
+def tasks_queue():
+    """The plugin's queue (OPENEDX_BADGES_CELERY_QUEUE), as the evaluation tasks use it."""
+    queue_name = conf.get("OPENEDX_BADGES_CELERY_QUEUE")
+    return {"queue": queue_name} if queue_name else {}
 
 
 def held(badge):

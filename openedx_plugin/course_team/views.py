@@ -286,7 +286,7 @@ def export_csv(request, course_key, badge_uuid):
     def rows():
         yield "\ufeff"  # a BOM, so spreadsheet programs read the UTF-8 names right
         yield writer.writerow(["award", "username", "email", "name", "state", "issued_on", "valid_until",
-                               "revoked_at", "revocation_reason", "suspension_reason", "source"])
+                               "revoked_at", "revocation_reason", "suspension_reason"])
         for award in awards.iterator(chunk_size=2000):
             user = award.user
             yield writer.writerow([csv_safe(value) for value in (
@@ -294,7 +294,7 @@ def export_csv(request, course_key, badge_uuid):
                 user.get_full_name() if user else "", award.state(now), award.issued_on.isoformat(),
                 award.valid_until.isoformat() if award.valid_until else "",
                 award.revoked_at.isoformat() if award.revoked_at else "", award.revocation_reason,
-                award.suspension_reason if award.suspended else "", "")])
+                award.suspension_reason if award.suspended else "")])
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="badge-{badge.uuid}-recipients.csv"'

@@ -273,3 +273,20 @@ def test_counts_by_state(course_badge, learner, other_learner, django_user_model
     issuing.suspend_award(issuing.award_badge(course_badge, third)[0], "Review.")
     assert services.counts([course_badge])[course_badge.pk] == {
         "earned": 1, "expired": 1, "suspended": 1, "revoked": 0, "in_progress": 0, "total": 3}
+
+
+def test_reissue_with_the_broker_down_says_so_in_the_history(staff_client, course_badge, held_award,
+                                                             django_capture_on_commit_callbacks, monkeypatch):
+    from openedx_plugin.course_team import reissue
+
+    def down(*args, **kwargs):
+        raise ConnectionRefusedError("broker down")
+
+    monkeypatch.setattr(reissue.reissue_badge, "apply_async", down)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = csrf_post(staff_client, badge_url(course_badge, "reissue/"), {"confirm": "on"})
+    assert response.status_code == 302
+    held_award.refresh_from_db()
+    assert not held_award.revoked
+    assert CourseTeamAction.objects.get(action="reissue").detail == {"awards": 0, "queued": False, "failed": True}
+    assert b"not queued" in staff_client.get(badge_url(course_badge)).content
