@@ -20,6 +20,7 @@ class DescribedForm(forms.Form):
     """Points each widget's ``aria-describedby`` at its help text and, once validated, its error."""
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")  # no colon after a label (nor after a checkbox's)
         super().__init__(*args, **kwargs)
         self._describe()
 

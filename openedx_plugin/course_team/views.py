@@ -128,12 +128,15 @@ def award_page(request, course_key, badge_uuid):
     """Award by hand: a dry run first (the default), then for real; the report says what happened per line."""
     badge = _badge_or_404(course_key, badge_uuid)
     form = forms.AwardForm(request.POST if request.method == "POST" else None)
-    report, status = None, 200
+    report, status, dry_run = None, 200, False
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
             report = services.award(badge, data["learners"], actor=request.user, reason=data["reason"],
                                     narrative=data["narrative"], url=data["url"], dry_run=data["dry_run"])
+            dry_run = data["dry_run"]
+            if not dry_run:
+                form = forms.AwardForm()  # done: a fresh form (dry run ticked again), not the list awarded
         else:
             status = 400
     summary = {}
@@ -141,7 +144,7 @@ def award_page(request, course_key, badge_uuid):
         summary[row.status] = summary.get(row.status, 0) + 1
     return render(request, "openedx_badges/course_team/award.html", {
         "course_key": course_key, "badge": badge, "form": form, "report": report, "summary": summary,
-        "dry_run": bool(report is not None and form.cleaned_data.get("dry_run")), "urls": _urls(course_key, badge),
+        "dry_run": dry_run, "urls": _urls(course_key, badge),
     }, status=status)
 
 

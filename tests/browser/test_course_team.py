@@ -79,6 +79,9 @@ def test_course_team_manages_a_badge(new_page, screenshot, team_course):
     page.get_by_role("button", name="Award").click()
     page.wait_for_selector("h2:text('Done')")
     assert page.get_by_text("1 learner awarded.").is_visible()
+    # a fresh form after the award: the list is not there to be sent twice, the dry run is ticked again
+    assert page.get_by_label("Learners").input_value() == ""
+    assert page.get_by_label("Dry run: only show what would happen").is_checked()
     screenshot(page, "course-team-award")
 
     # the learner's page: revoke without a reason first
