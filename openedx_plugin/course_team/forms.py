@@ -90,6 +90,18 @@ class ReasonForm(DescribedForm):
                              help_text=_("Shown on the badge's verification page."))
 
 
+class RevokeForm(ReasonForm):
+    """Named apart from the suspension's field: both stand on the same page."""
+
+    reason = forms.CharField(max_length=255, label=_("Reason for revoking"),
+                             help_text=_("Shown on the badge's verification page."))
+
+
+class SuspendForm(ReasonForm):
+    reason = forms.CharField(max_length=255, label=_("Reason for the suspension"),
+                             help_text=_("Shown on the badge's verification page."))
+
+
 class LiftForm(DescribedForm):
     """Lifting a hold needs no reason from the learner's point of view, but the history keeps one."""
 

@@ -168,9 +168,9 @@ def _learner_context(request, course_key, badge, learner, *, forms_by_award=None
         given = (forms_by_award or {}).get(award.pk, {})
         rows.append({
             "award": award, "state": state, "state_label": STATUS_LABELS[state],
-            "revoke": (action("revoke"), given.get("revoke") or forms.ReasonForm(auto_id=f"revoke-{award.pk}-%s"))
+            "revoke": (action("revoke"), given.get("revoke") or forms.RevokeForm(auto_id=f"revoke-{award.pk}-%s"))
             if state != "revoked" else None,
-            "suspend": (action("suspend"), given.get("suspend") or forms.ReasonForm(auto_id=f"suspend-{award.pk}-%s"))
+            "suspend": (action("suspend"), given.get("suspend") or forms.SuspendForm(auto_id=f"suspend-{award.pk}-%s"))
             if state in ("earned", "expired") and award.suspension_list_id else None,
             "lift": (action("lift"), given.get("lift") or forms.LiftForm(auto_id=f"lift-{award.pk}-%s"))
             if state == "suspended" else None,
@@ -195,7 +195,7 @@ def learner_page(request, course_key, badge_uuid, user_id):
                   _learner_context(request, course_key, badge, learner))
 
 
-ACTIONS = {"revoke": (forms.ReasonForm, services.revoke), "suspend": (forms.ReasonForm, services.suspend),
+ACTIONS = {"revoke": (forms.RevokeForm, services.revoke), "suspend": (forms.SuspendForm, services.suspend),
            "lift": (forms.LiftForm, services.lift)}
 REFUSALS = {
     "already_revoked": gettext_lazy("This award is already revoked."),

@@ -90,13 +90,13 @@ def test_course_team_manages_a_badge(new_page, screenshot, team_course):
     assert page.get_by_role("table", name="This badge has no rule").count() == 0
     page.get_by_role("button", name="Revoke for good").click()
     summary = page.get_by_role("alert")
-    assert "Reason" in summary.inner_text() and "This field is required." in summary.inner_text()
+    assert "Reason for revoking" in summary.inner_text() and "This field is required." in summary.inner_text()
     reason = page.locator("form").filter(has=page.get_by_role("button", name="Revoke for good")).get_by_label("Reason")
     assert reason.get_attribute("aria-invalid") == "true"
     described = reason.get_attribute("aria-describedby").split()
     assert all(page.locator(f"#{name}").count() == 1 for name in described) and len(described) == 2
     screenshot(page, "course-team-learner-error")
-    summary.get_by_role("link", name="Reason").click()
+    summary.get_by_role("link", name="Reason for revoking").click()
     assert page.evaluate("document.activeElement.id") == reason.get_attribute("id")
     reason.fill("Awarded to the wrong learner.")
     page.get_by_role("button", name="Revoke for good").click()
