@@ -12,12 +12,13 @@ import uuid as uuid_module
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from .. import compat
+from .. import compat, conf
 from ..awards import awarding, bulk
 from ..credentials import issuing
 from ..models import AWARD_STATES, Award, BadgeClass, BadgeProgress, CourseTeamAction
@@ -83,6 +84,33 @@ def counts(badges, now=None):
                 .order_by().values("badge_class_id").annotate(n=Count("id"))):
         result[row["badge_class_id"]]["in_progress"] = row["n"]
     return result
+
+
+def _counts_key(badge_id):
+    return f"openedx_badges:course_team:counts:{badge_id}"
+
+
+def cached_counts(badges):
+    """
+    ``counts`` kept in the cache for OPENEDX_BADGES_COURSE_TEAM_COUNTS_SECONDS: what the
+    dashboard, the badge page and the API show. Awards the pipeline makes meanwhile appear
+    within that time; the team's own actions forget the badge's counts at once (``audit``).
+    """
+    seconds = int(conf.get("OPENEDX_BADGES_COURSE_TEAM_COUNTS_SECONDS"))
+    if seconds <= 0:
+        return counts(badges)
+    found = cache.get_many([_counts_key(badge.pk) for badge in badges])
+    result = {badge.pk: found[_counts_key(badge.pk)] for badge in badges if _counts_key(badge.pk) in found}
+    missing = [badge for badge in badges if badge.pk not in result]
+    if missing:
+        fresh = counts(missing)
+        cache.set_many({_counts_key(pk): figures for pk, figures in fresh.items()}, seconds)
+        result.update(fresh)
+    return result
+
+
+def forget_counts(badge_id):
+    cache.delete(_counts_key(badge_id))
 
 
 def _state_q(state, now):
@@ -170,7 +198,9 @@ def dashboard_url(course_key, badge=None, absolute=False):
 
 
 def audit(action, *, course_key, actor, badge=None, award=None, learner=None, reason="", detail=None):
-    """Record one course-team action (in the caller's transaction)."""
+    """Record one course-team action (in the caller's transaction); the badge's counts are counted again."""
+    if badge is not None:
+        transaction.on_commit(lambda: forget_counts(badge.pk))
     return CourseTeamAction.objects.create(
         course_key=course_key, action=action, badge_class=badge, award=award, actor=actor,
         actor_username=getattr(actor, "username", "")[:150], learner=learner,

@@ -72,7 +72,7 @@ def _history_rows(entries):
 def dashboard(request, course_key):
     """Every badge of the course with its counts, and the latest actions of the team."""
     badges = services.course_badges(course_key)
-    counts = services.counts(badges)
+    counts = services.cached_counts(badges)
     rows = [{"badge": badge, "counts": counts[badge.pk],
              "url": reverse("openedx_badges:course-team-badge", kwargs={"course_key": course_key,
                                                                         "badge_uuid": badge.uuid})}
@@ -104,7 +104,7 @@ def badge_page(request, course_key, badge_uuid):
     valid = form.is_valid() if request.GET else True
     filters = form.cleaned_data if request.GET and valid else {}
     now = timezone.now()
-    counts = services.counts([badge], now)[badge.pk]
+    counts = services.cached_counts([badge])[badge.pk]
     awards = services.recipients(badge, search=filters.get("q", ""), state=filters.get("state", ""), now=now)
     paginator = Paginator(awards, services.RECIPIENTS_PAGE_SIZE)
     if not (filters.get("q") or filters.get("state")):

@@ -128,7 +128,7 @@ class TeamBadgeList(CourseTeamView, generics.ListAPIView):
 
     def list(self, request, *args, **kwargs):
         badges = services.course_badges(self.kwargs["course_key"])
-        context = {**self.get_serializer_context(), "counts": services.counts(badges)}
+        context = {**self.get_serializer_context(), "counts": services.cached_counts(badges)}
         return Response(TeamBadgeSerializer(badges, many=True, context=context).data)
 
 
