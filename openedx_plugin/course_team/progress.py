@@ -3,8 +3,8 @@ The learners' progress the course team counts as "in progress", kept where it is
 
 Evaluating a rule reads grades; doing it for every learner of a course on each dashboard view
 would not scale, so the pipeline leaves a small row (conditions met / in the rule) each time a
-rule is evaluated and not met, and the dashboard counts those rows. A learner who never
-triggered an evaluation has not started.
+rule is evaluated and not met while some condition is (partly) met, and the dashboard counts
+those rows. A learner who never triggered an evaluation, or met nothing yet, has not started.
 """
 
 import logging
@@ -21,6 +21,8 @@ def record(badge_class, user, outcome):
     items = list(outcome.progress or [])
     done = sum(1 for item in items if item.met)
     started = any(item.met or (item.current or 0) > 0 for item in items)
+    if not started:
+        return  # nothing to count: no write on the grade path for learners who have not begun
     try:
         with transaction.atomic():
             BadgeProgress.objects.update_or_create(
