@@ -45,7 +45,8 @@ def fill_course(issuer, course_key, count, prefix):
     badge = issuing.create_badge_class(issuer, f"Badge of {prefix}", "A badge.", course_key=course_key,
                                        criteria_narrative="Do it.", validity_days=365)
     _common.make_users(prefix, count + count // 10)
-    users = list(get_user_model().objects.filter(username__startswith=prefix).order_by("id").values_list("id", flat=True))
+    users = list(get_user_model().objects.filter(username__startswith=prefix).order_by("id")
+                 .values_list("id", flat=True))
     now = timezone.now()
     for start in range(0, count, 5000):
         rows = []
@@ -64,9 +65,8 @@ def fill_course(issuer, course_key, count, prefix):
 
 
 def timed(client, url, requests):
-    from django.db import connection
-
     from django.core.cache import cache
+    from django.db import connection
 
     queries = []
     cache.clear()  # the first request counts (OPENEDX_BADGES_COURSE_TEAM_COUNTS_SECONDS keeps the counts after)

@@ -22,8 +22,8 @@ from django.utils import timezone
 
 from . import compat, tasks
 from .awards import rule_index
-from .course_team import services as course_team_services
 from .backpacks import services as backpacks
+from .course_team import services as course_team_services
 from .models import Award, PendingEvaluation
 from .persistence import binding
 

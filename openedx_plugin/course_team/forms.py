@@ -32,7 +32,8 @@ class DescribedForm(forms.Form):
         errors = getattr(self, "_errors", None) or {}
         for name, field in self.fields.items():
             auto_id = self[name].auto_id
-            ids = ([f"{auto_id}_helptext"] if field.help_text else []) + ([f"{auto_id}_error"] if name in errors else [])
+            ids = [f"{auto_id}_helptext"] if field.help_text else []
+            ids += [f"{auto_id}_error"] if name in errors else []
             if ids:
                 field.widget.attrs["aria-describedby"] = " ".join(ids)
             else:

@@ -114,7 +114,8 @@ def badge_page(request, course_key, badge_uuid):
     query.pop("page", None)
     return render(request, "openedx_badges/course_team/badge.html", {
         "course_key": course_key, "badge": badge, "counts": counts,
-        "form": form, "page": page, "query": query.urlencode(), "filtered": bool(filters.get("q") or filters.get("state")),
+        "form": form, "page": page, "query": query.urlencode(),
+        "filtered": bool(filters.get("q") or filters.get("state")),
         "rows": _recipient_rows(page.object_list, course_key, badge, now),
         "history": _history_rows(services.history(course_key, badge)[:RECENT_HISTORY]),
         "held": counts["earned"] + counts["suspended"], "reissue_form": forms.ReissueForm(),
@@ -163,8 +164,9 @@ def _learner_context(request, course_key, badge, learner, *, forms_by_award=None
     rows = []
     for award in awards:
         state = award.state(now)
-        action = lambda name: reverse("openedx_badges:course-team-action", kwargs={  # noqa: E731
-            "course_key": course_key, "badge_uuid": badge.uuid, "award_uuid": award.uuid, "action": name})
+        def action(name, award_uuid=award.uuid):
+            return reverse("openedx_badges:course-team-action", kwargs={
+                "course_key": course_key, "badge_uuid": badge.uuid, "award_uuid": award_uuid, "action": name})
         given = (forms_by_award or {}).get(award.pk, {})
         rows.append({
             "award": award, "state": state, "state_label": STATUS_LABELS[state],
@@ -227,7 +229,8 @@ def award_action(request, course_key, badge_uuid, award_uuid, action):
         except services.ActionRefused as exc:
             error = REFUSALS.get(str(exc), str(exc))
         else:
-            return HttpResponseRedirect(f"{learner_url}?done={action}" if learner_url else _urls(course_key, badge)["badge"])
+            done = f"{learner_url}?done={action}" if learner_url else _urls(course_key, badge)["badge"]
+            return HttpResponseRedirect(done)
     if award.user is None:
         return render(request, "openedx_badges/course_team/denied.html",
                       {"course_key": course_key, "message": error or _("Give a reason.")}, status=400)
