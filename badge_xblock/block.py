@@ -394,6 +394,7 @@ class BadgeXBlock(XBlock):
                              "links to download and share it.")
             data["state_html"] = self._render("state.html", {"state": "preview", "prefix": data["prefix"],
                                                              "status_text": _("Not started")})
+            data["dashboard_url"] = self._api().course_team_dashboard_url(self.course_key())  # issue 18
         elif self.badge_uuid:
             data["unconfigured"] = _("The chosen badge is not an active badge of this course. Edit this block "
                                      "to choose another.")
@@ -628,9 +629,17 @@ class BadgeXBlock(XBlock):
             return _error_response(errors)
         self.badge_uuid = summary["uuid"]
         self.display_name = prepared["display_name"]
+        message = self.ugettext("Saved. Learners see the badge once the unit is published.")
+        held = summary.get("held_by") or 0
+        if held:  # issue 18: what learners already hold keeps its signed text
+            message += " " + translation.ngettext(
+                "%(count)d learner already holds this badge: the credential they were issued keeps its text. "
+                "You can re-issue it with the new text from the badge dashboard.",
+                "%(count)d learners already hold this badge: the credentials they were issued keep their text. "
+                "You can re-issue them with the new text from the badge dashboard.", held) % {"count": held}
         return {"ok": True, "badge": _editor_badge(summary, self.course_key()),
-                "rule_html": str(self._rule_html(summary)),
-                "message": self.ugettext("Saved. Learners see the badge once the unit is published.")}
+                "rule_html": str(self._rule_html(summary)), "message": message,
+                "held_by": held, "reissue_url": summary.get("reissue_url", "")}
 
     @json_body_handler
     def preview(self, data, suffix=""):  # pylint: disable=unused-argument

@@ -14,6 +14,7 @@ from opaque_keys.edx.keys import CourseKey
 
 from . import compat, ratelimit, rules
 from .awards import awarding
+from .course_team import services as course_team
 from .credentials import issuing, public_urls
 from .engine.images import ImageError
 from .models import ACHIEVEMENT_TYPES, Award, BadgeClass, BadgeRule, pathway_problem
@@ -165,7 +166,21 @@ def save_badge(course_key, fields, *, badge_uuid=None, rule=None, image=None, im
             raise ValidationError({"image": str(exc)}) from exc
     if rule is not None:
         _save_rule(badge, rule, course_key)
-    return badge_summary(badge)
+    summary = badge_summary(badge)
+    if badge_uuid:
+        # issue 18: issued credentials are signed and keep their text; say so, and where to re-issue
+        summary["held_by"] = course_team.held_count(badge)
+        if summary["held_by"]:
+            summary["reissue_url"] = course_team.dashboard_url(course_key, badge, absolute=True) + "#obt-reissue-title"
+    return summary
+
+
+def course_team_dashboard_url(course_key):
+    """
+    The course team's badge dashboard in the LMS, as an absolute URL: the block's author view
+    links there from Studio, which is another host.
+    """
+    return course_team.dashboard_url(str(course_key), absolute=True)
 
 
 def _save_rule(badge, condition, course_key):

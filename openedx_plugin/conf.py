@@ -239,6 +239,12 @@ DEFAULTS = {
     #    entries are invalidated when they change (versioned keys), so this only bounds memory.
     #    0: no caching.
     "OPENEDX_BADGES_PUBLIC_CACHE_SECONDS": 3600,
+    # .. setting_name: OPENEDX_BADGES_COURSE_TEAM_COUNTS_SECONDS
+    # .. setting_default: 60
+    # .. setting_description: How long the course team's dashboard keeps a badge's counts (earned,
+    #    in progress, suspended, revoked, expired) in the cache; each count reads the badge's
+    #    awards, and an action of the team forgets them at once. 0: count on every view.
+    "OPENEDX_BADGES_COURSE_TEAM_COUNTS_SECONDS": 60,
     # .. setting_name: OPENEDX_BADGES_VERIFY_CACHE_SECONDS
     # .. setting_default: 300
     # .. setting_description: Seconds the verification page may reuse a verification result (never

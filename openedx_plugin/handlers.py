@@ -23,6 +23,7 @@ from django.utils import timezone
 from . import compat, tasks
 from .awards import rule_index
 from .backpacks import services as backpacks
+from .course_team import services as course_team_services
 from .models import Award, LearnerProfile, PendingEvaluation
 from .persistence import binding
 
@@ -193,6 +194,7 @@ def on_user_retired(sender=None, user=None, **kwargs):  # pylint: disable=unused
         backpacks.retire_user(user)  # their backpack connections and tokens go
         binding.forget_user(user)  # issue 21 hook: the DIDs their badges were bound to go
         LearnerProfile.objects.filter(user=user).delete()  # their public profile page is switched off for good
+        course_team_services.forget_user(user)  # issue 18: the course team's history keeps no name of theirs
         count = Award.objects.filter(user=user).update(user=None)
         PendingEvaluation.objects.filter(user_id=user.id).delete()
     log.info("Unlinked %d badge awards from a retired user.", count)

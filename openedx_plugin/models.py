@@ -386,7 +386,13 @@ class Award(models.Model):
                                     name="openedx_badges_suspension_slot"),
         ]
         indexes = [models.Index(fields=["user", "-issued_on"], name="openedx_badges_user_recent"),
-                   *OVERVIEW_AWARD_INDEXES]  # the operator's overview (visibility/overview.py)
+                   *OVERVIEW_AWARD_INDEXES,  # the operator's overview (visibility/overview.py)
+                   # the course team's recipients list (course_team): a badge's awards, newest first. Ascending,
+                   # so that a backward scan gives "issued_on DESC, id DESC" (InnoDB appends the id) without a sort.
+                   models.Index(fields=["badge_class", "issued_on"], name="openedx_badges_badge_recent"),
+                   # and its counts by state, from the index alone
+                   models.Index(fields=["badge_class", "revoked", "suspended", "valid_until"],
+                                name="openedx_badges_badge_states")]
         permissions = [
             ("issue_award", "Can award badges by hand or in bulk"),
             ("revoke_award", "Can revoke, reinstate and re-issue badges"),
@@ -882,3 +888,79 @@ class LearnerProfile(models.Model):
 
     def __str__(self):
         return f"profile of {self.user_id} ({'public' if self.public else 'off'})"
+
+
+# --- course teams (issue 18): what a course team did, and how far learners got ------------------------------
+
+
+class CourseTeamAction(models.Model):
+    """
+    One thing a course team member did to a course's badge awards: award, revoke, suspend,
+    lift, re-issue, export. The course team's own history, kept apart from the awards'
+    provenance because it also records what touched no award (a dry run, an export).
+
+    .. pii: links the course-team member and the learner concerned to the action.
+    .. pii_types: id, username
+    .. pii_retirement: local_api
+    """
+
+    AWARD = "award"
+    REVOKE = "revoke"
+    SUSPEND = "suspend"
+    LIFT = "lift"
+    REISSUE = "reissue"
+    EXPORT = "export"
+    ACTIONS = [(AWARD, _("awarded")), (REVOKE, _("revoked")), (SUSPEND, _("suspended")),
+               (LIFT, _("lifted the suspension")), (REISSUE, _("re-issued")), (EXPORT, _("exported recipients"))]
+
+    course_key = models.CharField(max_length=255)
+    badge_class = models.ForeignKey(BadgeClass, related_name="+", null=True, blank=True, on_delete=models.SET_NULL)
+    award = models.ForeignKey(Award, related_name="+", null=True, blank=True, on_delete=models.SET_NULL)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, related_name="+", null=True, blank=True,
+                              on_delete=models.SET_NULL)
+    # The actor's and learner's usernames when it happened: the history stays readable after an
+    # account is unlinked; retirement blanks them (handlers.on_user_retired -> course_team.audit.forget_user).
+    actor_username = models.CharField(max_length=150, blank=True)
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, related_name="+", null=True, blank=True,
+                                on_delete=models.SET_NULL)
+    learner_username = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=16, choices=ACTIONS)
+    reason = models.TextField(blank=True)
+    detail = models.JSONField(default=dict, blank=True,
+                              help_text=_("What else the action needs to be understood later: evidence, counts."))
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        app_label = "openedx_badges"
+        indexes = [models.Index(fields=["course_key", "-created"], name="openedx_badges_team_history"),
+                   models.Index(fields=["badge_class", "-created"], name="openedx_badges_team_badge")]
+
+    def __str__(self):
+        return f"{self.actor_username} {self.action} {self.badge_class_id} for {self.learner_username}"
+
+
+class BadgeProgress(models.Model):
+    """
+    How far a learner got towards a badge the last time its rule was evaluated and not met:
+    what the course team's "in progress" count reads, since evaluating every learner's rule
+    on the dashboard would read grades for the whole course.
+
+    .. pii: links a learner to their progress on a badge.
+    .. pii_types: id
+    .. pii_retirement: local_api
+    """
+
+    badge_class = models.ForeignKey(BadgeClass, related_name="+", on_delete=models.CASCADE)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, related_name="+", on_delete=models.CASCADE)
+    done = models.PositiveIntegerField(default=0, help_text=_("Conditions met."))
+    total = models.PositiveIntegerField(default=0, help_text=_("Conditions in the rule."))
+    started = models.BooleanField(default=False, help_text=_("Some condition is met or partly met."))
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        app_label = "openedx_badges"
+        constraints = [models.UniqueConstraint(fields=["badge_class", "user"], name="openedx_badges_progress_once")]
+        indexes = [models.Index(fields=["badge_class", "started"], name="openedx_badges_prog_started")]
+
+    def __str__(self):
+        return f"{self.user_id} {self.done}/{self.total} of {self.badge_class_id}"

@@ -16,6 +16,7 @@ from .awards import awarding
 
 # Workers import this module (autodiscovery); the backpack push tasks must be registered too.
 from .backpacks import tasks as _backpack_tasks  # noqa: F401,E402  pylint: disable=unused-import,wrong-import-position
+from .course_team import reissue as _course_team_tasks  # noqa: F401,E402  pylint: disable=unused-import
 from .models import PendingEvaluation
 
 # ... and the static verification bundle's scheduled refresh (issue 21), the overview's tallies (issue 14).

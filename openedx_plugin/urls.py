@@ -36,6 +36,8 @@ urlpatterns = [
     path("badges/wallet/<uuid:award_uuid>/shared", visibility_views.shared, name="wallet-shared"),
     path("badges/course/<str:course_key>/", wallet.course_badges, name="course-badges"),
     path("badges/pathways/", include("openedx_plugin.pathways.urls")),  # the course team's pathway editor
+    # The course team's badge dashboard (issue 18): course staff of that course only.
+    path("badges/course/<str:course_key>/manage/", include("openedx_plugin.course_team.urls")),
     path("badges/api/v1/", include("openedx_plugin.rest_api.urls")),
     path("badges/backpacks/", include("openedx_plugin.backpacks.urls")),
 ]

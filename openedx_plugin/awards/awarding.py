@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from .. import compat, conf, rules
 from ..backpacks import services
+from ..course_team import progress as course_progress
 from ..credentials import issuing, public_urls
 from ..models import Award, BadgeRule, PendingEvaluation
 from ..visibility import tracking
@@ -200,6 +201,7 @@ def evaluate_learner(user_id, course_key, trigger, rule_ids=None):
         try:
             outcome = rules.evaluate(rule.condition, ctx)
             if not outcome.met:
+                course_progress.record(rule.badge_class, user, outcome)  # the course team's "in progress"
                 continue
             with transaction.atomic():
                 award = award_for_rule(rule, user, outcome, trigger)

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
-        ('openedx_badges', '0011_badge_category'),
+        ('openedx_badges', '0012_course_team'),
     ]
 
     operations = [

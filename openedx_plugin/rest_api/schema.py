@@ -18,9 +18,10 @@ PREFIX = "/badges/api/v1/"
 TITLE = "Open Badges for Open edX: learner API"
 VERSION = "1.0.0"
 DESCRIPTION = (
-    "A learner's own badge awards and a course's badges. Authenticate with the LMS session "
-    "(send the CSRF token with PATCH) or, where edx-drf-extensions is installed, a JWT. "
-    "Anyone else's award answers 404."
+    "A learner's own badge awards and a course's badges; for a course's team (its staff and "
+    "instructors), the course's badges with their counts and each badge's recipients. Authenticate "
+    "with the LMS session (send the CSRF token with PATCH) or, where edx-drf-extensions is installed, "
+    "a JWT. Anyone else's award answers 404; another course's team gets 403."
 )
 
 

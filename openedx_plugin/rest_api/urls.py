@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import course_team, views
 
 app_name = "api"
 
@@ -13,4 +13,8 @@ urlpatterns = [
     path("badge-classes/", views.CourseBadgeClassList.as_view(), name="badge-class-list"),
     path("skills/", views.SkillsProfile.as_view(), name="skills-profile"),
     path("profile/", views.PublicProfileSettings.as_view(), name="public-profile"),
+    # the course team's (issue 18): that course's staff and instructors only
+    path("course-team/<str:course_key>/badges/", course_team.TeamBadgeList.as_view(), name="team-badge-list"),
+    path("course-team/<str:course_key>/badges/<uuid:badge_uuid>/recipients/", course_team.RecipientList.as_view(),
+         name="team-recipient-list"),
 ]

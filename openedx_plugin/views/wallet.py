@@ -506,8 +506,13 @@ def course_badges(request, course_key):
                 state["detail_url"] = reverse("openedx_badges:wallet-detail",
                                               kwargs={"award_uuid": state["award"]["uuid"]})
             items.append(state)
+    # issue 18: the course team's way to the badge dashboard (only for that course's team)
+    manage_url = (reverse("openedx_badges:course-team-dashboard", kwargs={"course_key": course_key})
+                  if api.course_key_of(course_key) is not None and compat.is_course_staff(request.user, course_key)
+                  else None)
     return render(request, "openedx_badges/wallet_course.html", {
         "course_key": course_key, "items": items,
         "course_name": compat.course_names([course_key]).get(course_key, course_key),
         "course_url": compat.course_home_url(course_key),
+        "manage_url": manage_url,
     })

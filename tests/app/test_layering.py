@@ -18,6 +18,7 @@ layers, lowest first (a module may import its own layer and the ones below):
     persistence,      the static verification bundle, key compromise and its re-issue;
     visibility,       the operator's overview (the event bus with the awards, tracking with compat);
     pathways          pathways as milestones, their editor's form, the learner's pathways in progress
+    course_team       the course team's reads and actions, its re-issue (its progress rows with awards)
     tasks, handlers,  what the platform and celery call, and the Python API for the XBlock
     api, checks
     web               urls, views, templatetags, rest_api, admin, the backpacks' pages, commands, apps
@@ -45,14 +46,16 @@ LAYERS = [
     # and the learner's skills profile.
     ("credentials", "backpacks.didauth", "persistence.binding", "skills"),
     ("backpacks",),
-    ("awards", "visibility.event_bus"),
-    # Pathways read the rule index (awards) to find the learner's pathways in progress.
-    ("persistence", "visibility", "pathways"),
+    # The course team's "in progress" rows are written by the pipeline (issue 18).
+    ("awards", "visibility.event_bus", "course_team.progress"),
+    # Pathways read the rule index (awards) to find the learner's pathways in progress; the course
+    # team's reads and actions (over awards), and its re-issue (with persistence's).
+    ("persistence", "visibility", "pathways", "course_team"),
     ("tasks", "handlers", "api", "checks"),
     ("urls", "views", "templatetags", "rest_api", "admin", "course_tab", "management", "apps", "backpacks.views",
      "backpacks.urls", "persistence.views", "persistence.admin", "visibility.views", "visibility.admin",
      "pathways.views", "pathways.admin", "pathways.urls",
-     "migrations", "__init__"),
+     "course_team.views", "course_team.forms", "course_team.urls", "migrations", "__init__"),
 ]
 
 

@@ -63,6 +63,12 @@ def api_view(owner=OK, other=NOT_FOUND):
     return {"anonymous": ANON_API, "owner": owner, **{role: other for role in LEARNERS if role != "owner"}}
 
 
+def team_view(staff=OK, anonymous=REDIRECT_LOGIN):
+    """The course team's pages and API (issue 18): that course's staff only; learners 403, anonymous to sign in."""
+    return {"anonymous": anonymous, "owner": {403}, "other": {403}, "course_staff": staff, "global_staff": staff,
+            "superuser": staff}
+
+
 STAFF_ONLY_HANDLER = {"anonymous": {403}, "owner": {403}, "other": {403}, "course_staff": {200},
                       "global_staff": {200}, "superuser": {200}}
 
@@ -77,6 +83,7 @@ def matrix(w):
     ob3, dcc, attempt = w["ob3"].pk, w["dcc"].pk, w["attempt"].pk
     a = award.uuid
     handler = f"/xblock/{BLOCK_KEY}/handler/"
+    team = f"/badges/course/{badge.course_key}/manage/"
     return {
         # public documents: everyone, logged in or not
         "openedx_badges:did-default": ("get", "/.well-known/did.json", None, everyone(OK)),
@@ -121,6 +128,23 @@ def matrix(w):
                                           COURSE_TEAM_PAGE),
         "openedx_badges:api:skills-profile": ("get", "/badges/api/v1/skills/", None, api_view(other=OK)),
         "openedx_badges:api:public-profile": ("get", "/badges/api/v1/profile/", None, api_view(other=OK)),
+        # the course team's dashboard and API (issue 18); none of these changes the award
+        "openedx_badges:course-team-dashboard": ("get", f"{team}", None, team_view()),
+        "openedx_badges:course-team-history": ("get", f"{team}history/", None, team_view()),
+        "openedx_badges:course-team-badge": ("get", f"{team}{badge.uuid}/", None, team_view()),
+        "openedx_badges:course-team-award": ("get", f"{team}{badge.uuid}/award/", None, team_view()),
+        "openedx_badges:course-team-export": ("get", f"{team}{badge.uuid}/recipients.csv", None, team_view()),
+        "openedx_badges:course-team-learner": ("get", f"{team}{badge.uuid}/learners/{award.user_id}/", None,
+                                               team_view()),
+        # not confirmed, and not suspended: refused with a message, nothing changes
+        "openedx_badges:course-team-reissue": ("post", f"{team}{badge.uuid}/reissue/", {}, team_view({400})),
+        "openedx_badges:course-team-action": ("post", f"{team}{badge.uuid}/awards/{a}/lift/", {},
+                                              team_view({400})),
+        "openedx_badges:api:team-badge-list": ("get", f"/badges/api/v1/course-team/{badge.course_key}/badges/",
+                                               None, team_view(anonymous=ANON_API)),
+        "openedx_badges:api:team-recipient-list": (
+            "get", f"/badges/api/v1/course-team/{badge.course_key}/badges/{badge.uuid}/recipients/", None,
+            team_view(anonymous=ANON_API)),
         # backpacks
         "openedx_badges:backpacks:connections": ("get", "/badges/backpacks/", None, learner_view(other=OK)),
         "openedx_badges:backpacks:callback": ("get", "/badges/backpacks/callback/?state=x&code=y", None,

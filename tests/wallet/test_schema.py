@@ -28,7 +28,9 @@ def test_schema_describes_the_endpoints():
     document = yaml.safe_load(DOC.read_text(encoding="utf-8"))
     paths = document["paths"]
     assert set(paths) == {"/badges/api/v1/awards/", "/badges/api/v1/awards/{uuid}/", "/badges/api/v1/badge-classes/",
-                          "/badges/api/v1/pathways/", "/badges/api/v1/skills/", "/badges/api/v1/profile/"}
+                          "/badges/api/v1/pathways/", "/badges/api/v1/skills/", "/badges/api/v1/profile/",
+                          "/badges/api/v1/course-team/{course_key}/badges/",
+                          "/badges/api/v1/course-team/{course_key}/badges/{badge_uuid}/recipients/"}
     assert set(paths["/badges/api/v1/profile/"]) == {"get", "patch"}
     assert set(document["components"]["schemas"]["LearnerProfile"]["properties"]) == {
         "public", "slug", "show_name", "headline", "url"}
@@ -49,3 +51,16 @@ def test_schema_describes_pathway_progress():
     milestone = document["components"]["schemas"]["Pathway"]["properties"]["milestones"]["items"]["properties"]
     assert milestone["state"]["enum"] == ["done", "next", "later"]
     assert {"uuid", "name", "course_url", "held", "optional"} <= set(milestone["steps"]["items"]["properties"])
+
+
+def test_schema_describes_the_course_team_endpoints():
+    """Issue 18: the recipients endpoint documents its filters, its paging and its access errors."""
+    document = yaml.safe_load(DOC.read_text(encoding="utf-8"))
+    recipients = document["paths"]["/badges/api/v1/course-team/{course_key}/badges/{badge_uuid}/recipients/"]["get"]
+    assert {param["name"] for param in recipients["parameters"]} == {
+        "course_key", "badge_uuid", "page", "page_size", "q", "state"}
+    assert "team" in recipients["responses"]["403"]["description"]
+    item = recipients["responses"]["200"]["content"]["application/json"]["schema"]["properties"]["results"]["items"]
+    assert item == {"$ref": "#/components/schemas/Recipient"}
+    counts = document["components"]["schemas"]["TeamBadge"]["properties"]["counts"]["properties"]
+    assert set(counts) == {"earned", "in_progress", "suspended", "revoked", "expired"}

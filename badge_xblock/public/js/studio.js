@@ -525,6 +525,9 @@ function BadgeXBlockStudio(runtime, element, init) {
       $("image-preview").src = badge.image_url + (badge.image_url.indexOf("?") === -1 ? "?" : "&") + "v=" + Date.now();
       keepRule = false;
       status(result.data.message || gettext("Saved."));
+      // Learners already hold this badge: offer the dashboard's re-issue (issue 18).
+      $("reissue").hidden = !result.data.reissue_url;
+      if (result.data.reissue_url) { $("reissue-link").href = result.data.reissue_url; }
       if (runtime.notify) {
         runtime.notify("save", {state: "start"});
         runtime.notify("save", {state: "end"});
