@@ -1,0 +1,229 @@
+"""
+Every page and block state of the plugin, checked with axe-core in headless Chromium.
+
+axe-core (tests/a11y/package.json, installed by scripts/test.sh's ``npm ci``) is injected into
+each page and run with the WCAG 2.0/2.1 A and AA rules plus axe's best practices; any violation,
+whatever its impact, fails the page. Each entry of ``PAGES`` is checked at 1280 and 375 px wide,
+in English and in Arabic (right to left). BADGES_SCREENSHOT_DIR=docs/screenshots refreshes the
+Arabic 375 px pictures (``a11y-ar-375-<name>.png``).
+
+To add a page, append one ``Page`` to ``PAGES``:
+
+    Page("course-team-dashboard", "author", lambda w: f"/badges/course/{w.course_key}/manage/"),
+
+``user`` is one of the accounts ``World`` makes (None: signed out), ``url`` receives the world
+(its badges, awards and users are attributes), and ``prepare(page, world)``, if given, is run after
+the page has loaded to reach a state (open a form, submit it with an error...). ``setup(world)``
+runs once before the page is opened, for data only that page needs.
+"""
+
+import json
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+from tests.ci import unavailable
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
+
+AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
+RULES = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+WIDTHS = (1280, 375)
+LANGUAGES = ("en", "ar")
+PASSWORD = "pw-a11y"
+
+
+@dataclass
+class Page:
+    name: str
+    user: str | None
+    url: Callable
+    prepare: Callable | None = None
+    setup: Callable | None = None
+
+
+class World:
+    """The demo course with its three badges, learners in every state, an author and an operator."""
+
+    def __init__(self, live_server, users):
+        from django.contrib.auth.models import Permission
+        from django.utils import timezone
+
+        from lms_standin.courseware import enroll
+        from lms_standin.demo_badges import create_demo_badges
+        from lms_standin.demo_course import COURSE_KEY, create_demo_course, usage_key
+        from openedx_plugin.credentials import issuing
+        from openedx_plugin.models import Award, BackpackProvider, BadgeClass
+
+        course = create_demo_course()
+        issuing.create_issuer("Demo University", f"{live_server.url}/", "badges@demo-university.example",
+                              org="DemoX", public_base_url=live_server.url, is_default=True)
+        create_demo_badges(live_server.url)
+        self.course_key = COURSE_KEY
+        self.block_key = usage_key("badge_xblock", "badge")
+        self.badge_unit = f"/courses/{COURSE_KEY}/unit/{usage_key('vertical', 'v-badge')}/"
+        self.reader, self.analyst, self.pathway = (BadgeClass.objects.get(course_key=COURSE_KEY, name=name)
+                                                   for name in ("Data Reader", "Data Analyst", "Data Pathway"))
+
+        def learner(username, first, last):
+            user = users.objects.create_user(username, f"{username}@example.com", PASSWORD, first_name=first,
+                                             last_name=last)
+            enroll(user, course, mode="verified")
+            return user
+
+        self.ada = learner("ada", "Ada", "Lovelace")       # earned all three badges
+        self.bo = learner("bo", "Bo", "Chen")              # nothing yet: empty wallet, badge in progress
+        self.cy = learner("cy", "Cy", "Diaz")              # the analyst badge expired
+        self.di = learner("di", "Di", "Evans")             # the analyst badge revoked
+        self.earned = {badge.name: issuing.award_badge(badge, self.ada)[0]
+                       for badge in (self.reader, self.analyst, self.pathway)}
+        self.award = self.earned["Data Analyst"]
+        self.expired, _ = issuing.award_badge(self.analyst, self.cy)
+        Award.objects.filter(pk=self.expired.pk).update(valid_until=timezone.now() - timedelta(days=2))
+        self.revoked, _ = issuing.award_badge(self.analyst, self.di)
+        issuing.revoke_award(self.revoked, "Awarded by mistake.")
+        self.author = users.objects.create_user("author", "author@example.com", PASSWORD, is_staff=True)
+        self.admin = users.objects.create_superuser("admin", "admin@example.com", PASSWORD)
+        self.operator = users.objects.create_user("operator", "operator@example.com", PASSWORD, is_staff=True)
+        self.operator.user_permissions.add(Permission.objects.get(codename="view_award"))
+        self.badgr = BackpackProvider.objects.create(kind="badgr", name="Badgr", base_url="https://badgr.invalid",
+                                                     settings={"region": "eu"})
+        self.dcc = BackpackProvider.objects.create(kind="dcc", name="Learner Credential Wallet")
+
+    def user(self, name):
+        return getattr(self, name)
+
+
+def _editor_with_errors(page, world):
+    """The Studio editor after Save with a new badge, no name and an empty condition: field messages and summary."""
+    page.locator(".openedx-badge-editor").wait_for()
+    page.locator('[data-role="add-condition"]').click()
+    page.locator('[data-role="save"]').click()
+    page.locator('[data-role="summary"]').wait_for(state="visible")
+    # Beyond axe: each entry of the summary names its field (its label, or its group's legend).
+    entries = page.eval_on_selector_all('[data-role="summary-list"] a', """links => links.map(link => {
+        const target = document.getElementById(link.dataset.focus);
+        const label = document.querySelector(`label[for="${target.id}"]`);
+        const name = label ? label.cloneNode(true) : target.closest("fieldset").querySelector("legend").cloneNode(true);
+        name.querySelectorAll('[aria-hidden="true"]').forEach(node => node.remove());
+        return [name.textContent.trim(), link.textContent];
+    })""")
+    assert len(entries) >= 2, entries
+    for name, text in entries:
+        assert name in text.split(":")[0] and text.split(":", 1)[1].strip(), entries
+
+
+def _unconfigured_block(world):
+    from lms_standin import xblock_runtime
+
+    xblock_runtime.save_settings(world.block_key, badge_uuid="")
+
+
+def _new_badge_in_editor(world):
+    _unconfigured_block(world)
+
+
+def _key_compromise_form(page, world):
+    page.locator("input.action-select").first.check()
+    page.select_option("select[name=action]", "mark_compromised")
+    page.locator("button[name=index]").click()
+    page.wait_for_load_state()
+
+
+PAGES = [
+    # the learner's pages
+    Page("wallet", "ada", lambda w: "/badges/wallet/"),
+    Page("wallet-empty", "bo", lambda w: "/badges/wallet/"),
+    Page("wallet-detail", "ada", lambda w: f"/badges/wallet/{w.award.uuid}/"),
+    Page("wallet-detail-expired", "cy", lambda w: f"/badges/wallet/{w.expired.uuid}/"),
+    Page("wallet-detail-revoked", "di", lambda w: f"/badges/wallet/{w.revoked.uuid}/"),
+    Page("course-badges", "ada", lambda w: f"/badges/course/{w.course_key}/"),
+    Page("course-badges-in-progress", "bo", lambda w: f"/badges/course/{w.course_key}/"),
+    # public verification
+    Page("verify", None, lambda w: f"/badges/verify/{w.award.uuid}"),
+    Page("verify-expired", None, lambda w: f"/badges/verify/{w.expired.uuid}"),
+    Page("verify-revoked", None, lambda w: f"/badges/verify/{w.revoked.uuid}"),
+    # backpacks
+    Page("backpacks", "ada", lambda w: "/badges/backpacks/"),
+    Page("backpack-connect", "ada", lambda w: f"/badges/backpacks/{w.badgr.pk}/connect/"),
+    Page("backpack-push", "ada", lambda w: f"/badges/backpacks/{w.badgr.pk}/push/{w.award.uuid}/"),
+    Page("backpack-dcc-request", "ada", lambda w: f"/badges/backpacks/{w.dcc.pk}/wallet/{w.award.uuid}/"),
+    # the badge block: the learner's states, the author's view, the Studio editor
+    Page("block-earned", "ada", lambda w: w.badge_unit),
+    Page("block-in-progress", "bo", lambda w: w.badge_unit),
+    Page("block-expired", "cy", lambda w: w.badge_unit),
+    Page("block-revoked", "di", lambda w: w.badge_unit),
+    Page("block-signed-out", None, lambda w: w.badge_unit),
+    Page("block-unconfigured", "bo", lambda w: w.badge_unit, setup=_unconfigured_block),
+    Page("block-author-view", "author", lambda w: w.badge_unit + "?view=author"),
+    Page("studio-editor", "author", lambda w: f"/studio/{w.block_key}/"),
+    Page("studio-editor-errors", "author", lambda w: f"/studio/{w.block_key}/", prepare=_editor_with_errors,
+         setup=_new_badge_in_editor),
+    # the operator's admin pages
+    Page("admin-badges", "admin", lambda w: "/admin/openedx_badges/badgeclass/"),
+    Page("admin-badge", "admin", lambda w: f"/admin/openedx_badges/badgeclass/{w.analyst.pk}/change/"),
+    Page("admin-award-form", "admin", lambda w: f"/admin/openedx_badges/badgeclass/{w.analyst.pk}/award/"),
+    Page("admin-awards", "admin", lambda w: "/admin/openedx_badges/award/"),
+    Page("admin-award", "admin", lambda w: f"/admin/openedx_badges/award/{w.award.pk}/change/"),
+    Page("admin-award-revoke", "admin", lambda w: f"/admin/openedx_badges/award/{w.award.pk}/revoke/"),
+    Page("admin-award-suspend", "admin", lambda w: f"/admin/openedx_badges/award/{w.award.pk}/suspend/"),
+    Page("admin-key-compromise", "admin", lambda w: "/admin/openedx_badges/signingkey/",
+         prepare=_key_compromise_form),
+    Page("admin-overview", "operator", lambda w: "/admin/openedx_badges/awardoverview/"),
+]
+
+
+@pytest.fixture
+def world(live_server, django_user_model):
+    return World(live_server, django_user_model)
+
+
+def sign_in(page, username):
+    page.goto("/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+
+
+def axe_violations(page):
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("rules => axe.run(document, {runOnly: {type: 'tag', values: rules},"
+                           " resultTypes: ['violations']})", RULES)
+    return [{"rule": v["id"], "impact": v["impact"], "help": v["help"],
+             "nodes": [node["target"] for node in v["nodes"]][:5]} for v in result["violations"]]
+
+
+@pytest.mark.parametrize("entry", PAGES, ids=[entry.name for entry in PAGES])
+def test_no_axe_violation(entry, world, browser, live_server, screenshot):
+    if not AXE.exists():
+        unavailable(f"axe-core is not installed: npm ci in {AXE.parents[2]}")
+    if entry.setup:
+        entry.setup(world)
+    context = browser.new_context(base_url=live_server.url, viewport={"width": WIDTHS[0], "height": 900})
+    context.set_default_timeout(15000)
+    try:
+        page = context.new_page()
+        if entry.user:
+            sign_in(page, entry.user)
+        found = {}
+        for language in LANGUAGES:
+            context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+            for width in WIDTHS:
+                page.set_viewport_size({"width": width, "height": 900})
+                response = page.goto(entry.url(world))
+                assert response.ok, f"{entry.name}: {response.status} at {page.url}"
+                assert page.evaluate("document.documentElement.lang") == language
+                if entry.prepare:
+                    entry.prepare(page, world)
+                violations = axe_violations(page)
+                if violations:
+                    found[f"{language} {width}px"] = violations
+                if language == "ar" and width == 375:
+                    screenshot(page, f"a11y-ar-375-{entry.name}")
+        assert not found, f"{entry.name}: axe found\n{json.dumps(found, indent=1, ensure_ascii=False)}"
+    finally:
+        context.close()
