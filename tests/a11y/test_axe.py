@@ -7,6 +7,11 @@ whatever its impact, fails the page. Each entry of ``PAGES`` is checked at 1280 
 in English and in Arabic (right to left). BADGES_SCREENSHOT_DIR=docs/screenshots refreshes the
 Arabic 375 px pictures (``a11y-ar-375-<name>.png``).
 
+Beyond axe, each state is checked for aria-describedby/labelledby/controls that name no element,
+and for text written by authors or learners (badge names, descriptions, criteria, skills, the
+issuer's name, reasons) that is not isolated with ``dir="auto"`` or ``<bdi>`` inside the page's
+``isolate`` selector, so English names read right in Arabic pages and Arabic ones in English pages.
+
 To add a page, append one ``Page`` to ``PAGES``:
 
     Page("course-team-dashboard", "author", lambda w: f"/badges/course/{w.course_key}/manage/"),
@@ -18,10 +23,10 @@ runs once before the page is opened, for data only that page needs.
 """
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
@@ -43,6 +48,9 @@ class Page:
     url: Callable
     prepare: Callable | None = None
     setup: Callable | None = None
+    # Where author-written text must be isolated (dir="auto" or <bdi>): the plugin's own markup.
+    # None for pages drawn by Django's admin templates, whose cells hold one name each.
+    isolate: str | None = "body"
 
 
 class World:
@@ -93,8 +101,12 @@ class World:
                                                      settings={"region": "eu"})
         self.dcc = BackpackProvider.objects.create(kind="dcc", name="Learner Credential Wallet")
 
-    def user(self, name):
-        return getattr(self, name)
+    def author_texts(self):
+        """Text written by authors, operators and learners that the pages show."""
+        texts = {"Demo University", "Awarded by mistake.", "Data analysis"}
+        for badge in (self.reader, self.analyst, self.pathway):
+            texts.update({badge.name, badge.description, badge.criteria_narrative})
+        return sorted(text for text in texts if text)
 
 
 def _editor_with_errors(page, world):
@@ -133,6 +145,10 @@ def _key_compromise_form(page, world):
     page.wait_for_load_state()
 
 
+BLOCK = ".openedx-badge, .openedx-badge-editor"  # the block's markup in the LMS page or Studio
+ADMIN = "#content"  # the content of the plugin's own admin templates
+
+
 PAGES = [
     # the learner's pages
     Page("wallet", "ada", lambda w: "/badges/wallet/"),
@@ -152,27 +168,27 @@ PAGES = [
     Page("backpack-push", "ada", lambda w: f"/badges/backpacks/{w.badgr.pk}/push/{w.award.uuid}/"),
     Page("backpack-dcc-request", "ada", lambda w: f"/badges/backpacks/{w.dcc.pk}/wallet/{w.award.uuid}/"),
     # the badge block: the learner's states, the author's view, the Studio editor
-    Page("block-earned", "ada", lambda w: w.badge_unit),
-    Page("block-in-progress", "bo", lambda w: w.badge_unit),
-    Page("block-expired", "cy", lambda w: w.badge_unit),
-    Page("block-revoked", "di", lambda w: w.badge_unit),
-    Page("block-signed-out", None, lambda w: w.badge_unit),
-    Page("block-unconfigured", "bo", lambda w: w.badge_unit, setup=_unconfigured_block),
-    Page("block-author-view", "author", lambda w: w.badge_unit + "?view=author"),
-    Page("studio-editor", "author", lambda w: f"/studio/{w.block_key}/"),
+    Page("block-earned", "ada", lambda w: w.badge_unit, isolate=BLOCK),
+    Page("block-in-progress", "bo", lambda w: w.badge_unit, isolate=BLOCK),
+    Page("block-expired", "cy", lambda w: w.badge_unit, isolate=BLOCK),
+    Page("block-revoked", "di", lambda w: w.badge_unit, isolate=BLOCK),
+    Page("block-signed-out", None, lambda w: w.badge_unit, isolate=BLOCK),
+    Page("block-unconfigured", "bo", lambda w: w.badge_unit, setup=_unconfigured_block, isolate=BLOCK),
+    Page("block-author-view", "author", lambda w: w.badge_unit + "?view=author", isolate=BLOCK),
+    Page("studio-editor", "author", lambda w: f"/studio/{w.block_key}/", isolate=BLOCK),
     Page("studio-editor-errors", "author", lambda w: f"/studio/{w.block_key}/", prepare=_editor_with_errors,
-         setup=_new_badge_in_editor),
+         setup=_new_badge_in_editor, isolate=BLOCK),
     # the operator's admin pages
-    Page("admin-badges", "admin", lambda w: "/admin/openedx_badges/badgeclass/"),
-    Page("admin-badge", "admin", lambda w: f"/admin/openedx_badges/badgeclass/{w.analyst.pk}/change/"),
-    Page("admin-award-form", "admin", lambda w: f"/admin/openedx_badges/badgeclass/{w.analyst.pk}/award/"),
-    Page("admin-awards", "admin", lambda w: "/admin/openedx_badges/award/"),
-    Page("admin-award", "admin", lambda w: f"/admin/openedx_badges/award/{w.award.pk}/change/"),
-    Page("admin-award-revoke", "admin", lambda w: f"/admin/openedx_badges/award/{w.award.pk}/revoke/"),
-    Page("admin-award-suspend", "admin", lambda w: f"/admin/openedx_badges/award/{w.award.pk}/suspend/"),
+    Page("admin-badges", "admin", lambda w: "/admin/openedx_badges/badgeclass/", isolate=None),
+    Page("admin-badge", "admin", lambda w: f"/admin/openedx_badges/badgeclass/{w.analyst.pk}/change/", isolate=None),
+    Page("admin-award-form", "admin", lambda w: f"/admin/openedx_badges/badgeclass/{w.analyst.pk}/award/", isolate=ADMIN),
+    Page("admin-awards", "admin", lambda w: "/admin/openedx_badges/award/", isolate=None),
+    Page("admin-award", "admin", lambda w: f"/admin/openedx_badges/award/{w.award.pk}/change/", isolate=None),
+    Page("admin-award-revoke", "admin", lambda w: f"/admin/openedx_badges/award/{w.award.pk}/revoke/", isolate=ADMIN),
+    Page("admin-award-suspend", "admin", lambda w: f"/admin/openedx_badges/award/{w.award.pk}/suspend/", isolate=ADMIN),
     Page("admin-key-compromise", "admin", lambda w: "/admin/openedx_badges/signingkey/",
-         prepare=_key_compromise_form),
-    Page("admin-overview", "operator", lambda w: "/admin/openedx_badges/awardoverview/"),
+         prepare=_key_compromise_form, isolate=ADMIN),
+    Page("admin-overview", "operator", lambda w: "/admin/openedx_badges/awardoverview/", isolate=ADMIN),
 ]
 
 
@@ -187,6 +203,56 @@ def sign_in(page, username):
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_load_state()
+
+
+def dangling_references(page):
+    """Beyond axe: ids named by aria-describedby, aria-labelledby or aria-controls that no element has."""
+    return page.evaluate("""() => {
+        const missing = [];
+        for (const attr of ["aria-describedby", "aria-labelledby", "aria-controls"]) {
+            for (const node of document.querySelectorAll(`[${attr}]`)) {
+                for (const id of node.getAttribute(attr).split(/\\s+/).filter(Boolean)) {
+                    if (!document.getElementById(id)) missing.push(`${attr}=${id} on <${node.tagName.toLowerCase()}>`);
+                }
+            }
+        }
+        return missing;
+    }""")
+
+
+def unisolated_author_text(page, scope, texts):
+    """Beyond axe: author-written text in ``scope`` outside any ``dir="auto"`` or ``<bdi>``."""
+    return page.evaluate("""([scope, texts]) => {
+        const found = [];
+        // <bdi> and dir="auto" compute to unicode-bidi: isolate; SVG text has no <bdi>, but the property.
+        const isolated = (element) => {
+            for (let node = element; node && node !== document.documentElement; node = node.parentElement) {
+                if (node.matches('bdi, [dir="auto"]')) return true;
+                if (["isolate", "plaintext", "isolate-override"].includes(getComputedStyle(node).unicodeBidi)) return true;
+            }
+            return false;
+        };
+        for (const root of document.querySelectorAll(scope)) {
+            const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+            for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                const parent = node.parentElement;
+                // svg <title>/<desc> name a chart for assistive technology; they are not laid out.
+                if (!parent || parent.closest('script, style, template, [hidden], svg title, svg desc')) continue;
+                const text = node.textContent;
+                for (const wanted of texts) {
+                    if (text.includes(wanted) && !isolated(parent)) {
+                        found.push(`"${wanted}" in <${parent.tagName.toLowerCase()} class="${parent.className}">`);
+                    }
+                }
+            }
+            for (const control of root.querySelectorAll('input:not([type=hidden]), textarea')) {
+                if (texts.some((wanted) => control.value.includes(wanted)) && !isolated(control)) {
+                    found.push(`a value in <${control.tagName.toLowerCase()} name="${control.name}">`);
+                }
+            }
+        }
+        return [...new Set(found)];
+    }""", [scope, texts])
 
 
 def axe_violations(page):
@@ -220,6 +286,13 @@ def test_no_axe_violation(entry, world, browser, live_server, screenshot):
                 if entry.prepare:
                     entry.prepare(page, world)
                 violations = axe_violations(page)
+                missing = dangling_references(page)
+                if missing:
+                    violations.append({"rule": "dangling-aria-reference", "nodes": missing})
+                if entry.isolate:
+                    loose = unisolated_author_text(page, entry.isolate, world.author_texts())
+                    if loose:
+                        violations.append({"rule": "author-text-not-isolated", "nodes": loose})
                 if violations:
                     found[f"{language} {width}px"] = violations
                 if language == "ar" and width == 375:

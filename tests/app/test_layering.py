@@ -49,7 +49,7 @@ LAYERS = [
     ("tasks", "handlers", "api", "checks"),
     ("urls", "views", "rest_api", "admin", "course_tab", "management", "apps", "backpacks.views",
      "backpacks.urls", "persistence.views", "persistence.admin", "visibility.views", "visibility.admin",
-     "migrations", "__init__"),
+     "migrations", "__init__", "templatetags"),
 ]
 
 

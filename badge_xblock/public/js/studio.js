@@ -120,7 +120,7 @@ function BadgeXBlockStudio(runtime, element, init) {
       var key = "alignments-" + index;
       var title = interpolate(gettext("Skill {number}"), {number: index + 1});
       var input = function (name, type, value) {
-        return el("input", {type: type, value: value || "", name: name});
+        return el("input", {type: type, value: value || "", name: name, dir: "auto"});
       };
       box.appendChild(el("fieldset", {"class": "openedx-badge-editor__alignment"}, [
         el("legend", {text: title}),
