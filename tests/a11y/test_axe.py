@@ -8,6 +8,8 @@ in English and in Arabic (right to left). BADGES_SCREENSHOT_DIR=docs/screenshots
 Arabic 375 px pictures (``a11y-ar-375-<name>.png``).
 
 Beyond axe, each state is checked for aria-describedby/labelledby/controls that name no element,
+for focusable elements that show no focus indicator when reached with Tab (in English at 1280 px
+and in Arabic at 375 px),
 and for text written by authors or learners (badge names, descriptions, criteria, skills, the
 issuer's name, reasons) that is not isolated with ``dir="auto"`` or ``<bdi>`` inside the page's
 ``isolate`` selector, so English names read right in Arabic pages and Arabic ones in English pages.
@@ -255,6 +257,37 @@ def unisolated_author_text(page, scope, texts):
     }""", [scope, texts])
 
 
+def focus_without_indicator(page, stops=80):
+    """
+    Beyond axe: Tab through the page (up to ``stops`` times) and name every focused element that
+    shows no focus indicator (no outline, no box-shadow). Order is axe's part: its ``tabindex``
+    rule refuses positive tabindex values, so the Tab order is the reading order.
+    """
+    page.evaluate("document.activeElement && document.activeElement.blur()")
+    missing, reached = [], 0
+    for _ in range(stops):
+        page.keyboard.press("Tab")
+        focused = page.evaluate("""() => {
+            const el = document.activeElement;
+            if (!el || el === document.body || el.dataset.a11ySeen) return null;  // back at the start
+            el.dataset.a11ySeen = "1";
+            const style = getComputedStyle(el);
+            const outline = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0;
+            const shadow = style.boxShadow && style.boxShadow !== "none";
+            const name = el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
+                (el.getAttribute("href") ? `[href="${el.getAttribute("href")}"]` : "") +
+                (el.name ? `[name="${el.name}"]` : "");
+            return {name, visible: outline || shadow};
+        }""")
+        if focused is None:
+            break
+        reached += 1
+        if not focused["visible"]:
+            missing.append(focused["name"])
+    assert reached, "Tab reached nothing on the page"
+    return missing
+
+
 def axe_violations(page):
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("rules => axe.run(document, {runOnly: {type: 'tag', values: rules},"
@@ -285,18 +318,22 @@ def test_no_axe_violation(entry, world, browser, live_server, screenshot):
                 assert page.evaluate("document.documentElement.lang") == language
                 if entry.prepare:
                     entry.prepare(page, world)
+                if language == "ar" and width == 375:
+                    screenshot(page, f"a11y-ar-375-{entry.name}")
                 violations = axe_violations(page)
                 missing = dangling_references(page)
                 if missing:
                     violations.append({"rule": "dangling-aria-reference", "nodes": missing})
+                if (language, width) in (("en", 1280), ("ar", 375)):
+                    unfocusable = focus_without_indicator(page)
+                    if unfocusable:
+                        violations.append({"rule": "focus-not-visible", "nodes": unfocusable})
                 if entry.isolate:
                     loose = unisolated_author_text(page, entry.isolate, world.author_texts())
                     if loose:
                         violations.append({"rule": "author-text-not-isolated", "nodes": loose})
                 if violations:
                     found[f"{language} {width}px"] = violations
-                if language == "ar" and width == 375:
-                    screenshot(page, f"a11y-ar-375-{entry.name}")
         assert not found, f"{entry.name}: axe found\n{json.dumps(found, indent=1, ensure_ascii=False)}"
     finally:
         context.close()
