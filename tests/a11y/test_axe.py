@@ -8,11 +8,11 @@ in English and in Arabic (right to left). BADGES_SCREENSHOT_DIR=docs/screenshots
 Arabic 375 px pictures (``a11y-ar-375-<name>.png``).
 
 Beyond axe, each state is checked for aria-describedby/labelledby/controls that name no element,
-for focusable elements that show no focus indicator when reached with Tab (in English at 1280 px
-and in Arabic at 375 px),
-and for text written by authors or learners (badge names, descriptions, criteria, skills, the
-issuer's name, reasons) that is not isolated with ``dir="auto"`` or ``<bdi>`` inside the page's
-``isolate`` selector, so English names read right in Arabic pages and Arabic ones in English pages.
+for a page wider than the window (sideways scrolling), for focusable elements that show no focus
+indicator when reached with Tab (in English at 1280 px and in Arabic at 375 px), and for text
+written by authors or learners (badge names, descriptions, criteria, skills, the issuer's name,
+reasons) that is not isolated with ``dir="auto"`` or ``<bdi>`` inside the page's ``isolate``
+selector, so English names read right in Arabic pages and Arabic ones in English pages.
 
 To add a page, append one ``Page`` to ``PAGES``:
 
@@ -324,6 +324,9 @@ def test_no_axe_violation(entry, world, browser, live_server, screenshot):
                 missing = dangling_references(page)
                 if missing:
                     violations.append({"rule": "dangling-aria-reference", "nodes": missing})
+                overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+                if overflow > 0:  # WCAG 1.4.10 Reflow: no sideways scrolling at a phone's width
+                    violations.append({"rule": "page-wider-than-viewport", "nodes": [f"{overflow}px too wide"]})
                 if (language, width) in (("en", 1280), ("ar", 375)):
                     unfocusable = focus_without_indicator(page)
                     if unfocusable:
