@@ -51,7 +51,8 @@ hooks.Filters.CONFIG_DEFAULTS.add_items(
         ("OPENEDX_BADGES_MFE_USER_MENU", True),
         ("OPENEDX_BADGES_MFE_USER_MENU_LABEL", "My badges"),
         # The learner's wallet in the LMS: MFEs live on another host, so the menu needs the full URL.
-        ("OPENEDX_BADGES_WALLET_URL", "{% if ENABLE_HTTPS %}https{% else %}http{% endif %}://{{ LMS_HOST }}/badges/wallet/"),
+        ("OPENEDX_BADGES_WALLET_URL",
+         "{% if ENABLE_HTTPS %}https{% else %}http{% endif %}://{{ LMS_HOST }}/badges/wallet/"),
         (
             "OPENEDX_BADGES_CELERY_QUEUE",
             "{% if OPENEDX_BADGES_RUN_WORKER %}" + DEDICATED_QUEUE + "{% else %}" + LMS_DEFAULT_QUEUE + "{% endif %}",
