@@ -11,6 +11,7 @@ learner's or author's language.
 """
 
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import ngettext
 
 COMBINE = ("all", "any")
 
@@ -127,7 +128,10 @@ def _group_heading(rule, _):
         return _("All of these:")
     if "any" in rule:
         return _("Any one of these:")
-    return _("At least {count} of these:").format(count=rule.get("at_least"))
+    # The plural form comes from Django's catalogues (the app's, where the block's untranslated
+    # messages are looked up too: BadgeBlock.ugettext).
+    count = rule.get("at_least")
+    return ngettext("At least {count} of these:", "At least {count} of these:", count).format(count=count)
 
 
 def describe_html(rule, _, names=None, badge_names=None):

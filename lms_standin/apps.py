@@ -12,6 +12,9 @@ log = logging.getLogger(__name__)
 # calls the same BlockCompletion.objects.submit_completion for them (courseware.py).
 DONE_BY_THE_COURSEWARE = {"completion.handlers.scorable_block_completion"}
 
+# edx-completion's switch (migrations/0003_course_roles_real_completion.py turns it on).
+COMPLETION_SWITCH = "completion.enable_completion_tracking"
+
 
 def connect_plugin_receivers(project_type):
     """
@@ -57,6 +60,20 @@ class StandInLmsConfig(AppConfig):
     verbose_name = "Stand-in LMS"
 
     def ready(self):
+        from django.db.models.signals import post_migrate  # pylint: disable=import-outside-toplevel
+
         from .settings.base import PROJECT_TYPE  # pylint: disable=import-outside-toplevel
 
         connect_plugin_receivers(PROJECT_TYPE)
+        post_migrate.connect(completion_tracking_stays_on, sender=self)
+
+
+def completion_tracking_stays_on(using="default", **kwargs):
+    """
+    The stand-in starts with edx-completion's switch on (migration 0003); a database flush
+    (``flush``, and the transactional tests' teardown, which then send ``post_migrate``) would
+    otherwise leave the next test's courseware unable to record completion.
+    """
+    from waffle.models import Switch  # pylint: disable=import-outside-toplevel
+
+    Switch.objects.using(using).get_or_create(name=COMPLETION_SWITCH, defaults={"active": True})

@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from . import conf, tasks
 from .awards import awarding, bulk
@@ -234,7 +235,8 @@ class BadgeClassAdmin(ImageUploadMixin, admin.ModelAdmin):
                                          reason=form.cleaned_data["reason"], dry_run=form.cleaned_data["dry_run"])
                 if not form.cleaned_data["dry_run"]:
                     done = sum(1 for row in report if row.status == "awarded")
-                    self.message_user(request, _("%(n)d badges awarded.") % {"n": done}, messages.SUCCESS)
+                    self.message_user(request, ngettext("%(n)d badge awarded.", "%(n)d badges awarded.",
+                                                        done) % {"n": done}, messages.SUCCESS)
         return render(request, "admin/openedx_badges/award_form.html", {
             **self.admin_site.each_context(request), "opts": self.model._meta, "badge": badge, "form": form,
             "report": report, "title": _("Award “%(name)s”") % {"name": badge.name},
@@ -408,7 +410,8 @@ class AwardAdmin(admin.ModelAdmin):
             if form.is_valid():
                 for award in queryset:
                     awarding.revoke(award, form.cleaned_data["reason"])
-                self.message_user(request, _("%(n)d awards revoked.") % {"n": queryset.count()}, messages.SUCCESS)
+                self.message_user(request, ngettext("%(n)d award revoked.", "%(n)d awards revoked.",
+                                                    queryset.count()) % {"n": queryset.count()}, messages.SUCCESS)
                 return None
         else:
             form = RevokeForm(initial={"_selected_action": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME)})
@@ -429,7 +432,8 @@ class AwardAdmin(admin.ModelAdmin):
                         done += 1
                     except issuing.NotReversible as exc:
                         self.message_user(request, f"{award.uuid}: {exc}", messages.ERROR)
-                self.message_user(request, _("%(n)d awards suspended.") % {"n": done}, messages.SUCCESS)
+                self.message_user(request, ngettext("%(n)d award suspended.", "%(n)d awards suspended.",
+                                                    done) % {"n": done}, messages.SUCCESS)
                 return None
         else:
             form = RevokeForm(initial={"_selected_action": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME)})
@@ -461,7 +465,8 @@ class AwardAdmin(admin.ModelAdmin):
             awarding.manual_award(award.badge_class, award.user, staff_user=request.user,
                                   reason="Re-issued with updated details.", evidence=award.evidence)
             count += 1
-        self.message_user(request, _("%(n)d awards re-issued.") % {"n": count}, messages.SUCCESS)
+        self.message_user(request, ngettext("%(n)d award re-issued.", "%(n)d awards re-issued.",
+                                            count) % {"n": count}, messages.SUCCESS)
 
     @admin.action(description=_("Export selected awards as CSV"))
     def export_csv(self, request, queryset):
@@ -504,7 +509,8 @@ class PendingEvaluationAdmin(admin.ModelAdmin):
     @admin.action(description=_("Queue the selected evaluations now"), permissions=["change"])
     def queue_now(self, request, queryset):
         done = tasks.sweep(limit=queryset.count(), queryset=queryset.filter(rule__isnull=True))
-        self.message_user(request, _("%(n)d evaluations queued.") % {"n": done})
+        self.message_user(request, ngettext("%(n)d evaluation queued.", "%(n)d evaluations queued.",
+                                            done) % {"n": done})
 
     @admin.action(description=_("Retry the selected evaluations here (failed awards, or no broker)"),
                   permissions=["change"])
@@ -512,7 +518,8 @@ class PendingEvaluationAdmin(admin.ModelAdmin):
         count = queryset.count()
         done = tasks.sweep(limit=count, inline=True, queryset=queryset)
         level = messages.SUCCESS if done == count else messages.WARNING
-        self.message_user(request, _("%(n)d of %(total)d evaluations done; the others keep their error.")
+        self.message_user(request, ngettext("%(n)d of %(total)d evaluation done; the others keep their error.",
+                                   "%(n)d of %(total)d evaluations done; the others keep their error.", count)
                           % {"n": done, "total": count}, level)
 
 
@@ -593,7 +600,8 @@ class PushAttemptAdmin(admin.ModelAdmin):
             if attempt.status != PushAttempt.SENT:
                 services.retry_push(attempt)
                 count += 1
-        self.message_user(request, _("%(n)d pushes queued again.") % {"n": count}, messages.SUCCESS)
+        self.message_user(request, ngettext("%(n)d push queued again.", "%(n)d pushes queued again.",
+                                            count) % {"n": count}, messages.SUCCESS)
 
 
 from .visibility import admin as visibility_admin  # noqa: E402,F401  pylint: disable=wrong-import-position

@@ -24,10 +24,12 @@ ran=0
 summary=()
 PASSES="${BADGES_PASSES:-ulmo verawood newest tutor21 tutor22}"
 
-# The Node packages of the tests: the independent verifier (tests/interop) and the DCC Learner
-# Credential Wallet's own libraries (tests/dcc_wallet). Their tests fail loudly in CI if missing.
+# The Node packages of the tests: the independent verifier (tests/interop), the DCC Learner
+# Credential Wallet's own libraries (tests/dcc_wallet), axe-core for the accessibility check
+# (tests/a11y) and frontend-plugin-framework for the MFE header check (tests/tutor/node).
+# Their tests fail loudly in CI if missing.
 if command -v npm >/dev/null 2>&1; then
-  for dir in tests/interop tests/dcc_wallet; do
+  for dir in tests/interop tests/dcc_wallet tests/a11y tests/tutor/node; do
     if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules" ]; then
       echo "== installing the Node packages of $dir (npm ci)"
       (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error) && touch "$dir/node_modules"

@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .. import conf
 from ..models import SigningKey
@@ -34,7 +35,9 @@ def export_bundle(modeladmin, request, queryset):
     except (bundle.BundleError, OSError) as exc:
         modeladmin.message_user(request, str(exc), messages.ERROR)
         return
-    modeladmin.message_user(request, _("Wrote %(n)d documents of %(origin)s to %(folder)s.") % {
+    modeladmin.message_user(request, ngettext("Wrote %(n)d document of %(origin)s to %(folder)s.",
+                                              "Wrote %(n)d documents of %(origin)s to %(folder)s.",
+                                              len(index["documents"])) % {
         "n": len(index["documents"]), "origin": index["origin"], "folder": folder}, messages.SUCCESS)
 
 

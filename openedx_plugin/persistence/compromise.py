@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import F
+from django.utils.translation import gettext, ngettext
 
 from ..awards import awarding
 from ..backpacks import services
@@ -54,15 +55,29 @@ class Report:
     rebound: int = 0  # DID-bound copies of awards it did not sign, re-signed with the current key
 
     def summary(self):
+        """The outcome in words, in the active language (the admin shows it, the command prints it)."""
+        lists = ngettext("{n} status list", "{n} status lists", len(self.status_lists)).format(n=len(self.status_lists))
+        rebound = ngettext("{n} DID-bound credential re-signed", "{n} DID-bound credentials re-signed",
+                           self.rebound).format(n=self.rebound)
         if self.dry_run:
-            return (f"Dry run, nothing changed. Key {self.key}: {len(self.revoked)} credentials would be revoked "
-                    f"and {len(self.revoked) - len(self.not_reissued)} re-issued with the current key; "
-                    f"{len(self.status_lists)} status lists and {self.rebound} DID-bound credentials re-signed"
-                    + ("; the key, still active, would be retired first." if self.rotated else "."))
-        return (f"Key {self.key} withdrawn: {len(self.revoked)} credentials revoked, {len(self.reissued)} "
-                f"re-issued with the current key, {len(self.not_reissued)} not re-issued, "
-                f"{len(self.status_lists)} status lists and {self.rebound} DID-bound credentials re-signed"
-                + ("; the key was retired and replaced." if self.rotated else "."))
+            reissued = len(self.revoked) - len(self.not_reissued)
+            text = gettext("Dry run, nothing changed. Key {key}: {revoked} and {reissued}; {lists} and {rebound}{end}")
+            return text.format(
+                key=self.key, lists=lists, rebound=rebound,
+                revoked=ngettext("{n} credential would be revoked", "{n} credentials would be revoked",
+                                 len(self.revoked)).format(n=len(self.revoked)),
+                reissued=ngettext("{n} re-issued with the current key", "{n} re-issued with the current key",
+                                  reissued).format(n=reissued),
+                end=gettext("; the key, still active, would be retired first.") if self.rotated else ".")
+        return gettext("Key {key} withdrawn: {revoked}, {reissued}, {not_reissued}, {lists} and {rebound}{end}").format(
+            key=self.key, lists=lists, rebound=rebound,
+            revoked=ngettext("{n} credential revoked", "{n} credentials revoked",
+                             len(self.revoked)).format(n=len(self.revoked)),
+            reissued=ngettext("{n} re-issued with the current key", "{n} re-issued with the current key",
+                              len(self.reissued)).format(n=len(self.reissued)),
+            not_reissued=ngettext("{n} not re-issued", "{n} not re-issued",
+                                  len(self.not_reissued)).format(n=len(self.not_reissued)),
+            end=gettext("; the key was retired and replaced.") if self.rotated else ".")
 
 
 # Rounds of "find what the key signed, replace it": the first finds nearly everything; a

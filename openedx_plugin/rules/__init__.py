@@ -31,7 +31,7 @@ usage key, fractions are 0..1):
 from collections.abc import Mapping
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from .. import compat
 from .base import KINDS, Outcome, Progress, RuleError, RuleKind, register  # noqa: F401  (the public names)
@@ -64,7 +64,8 @@ def validate(condition, _depth=0, _count=None):
         raise RuleError(_("Unknown condition kind: {kind}.").format(kind=condition.get("kind")))
     count[0] += 1
     if count[0] > MAX_LEAVES:
-        raise RuleError(_("A rule may have at most {n} conditions.").format(n=MAX_LEAVES))
+        raise RuleError(ngettext("A rule may have at most {n} condition.", "A rule may have at most {n} conditions.",
+                                 MAX_LEAVES).format(n=MAX_LEAVES))
     kind.validate(condition)
 
 

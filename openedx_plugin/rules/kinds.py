@@ -28,8 +28,18 @@ from .base import (
     strings,
 )
 
+
 # What a score condition counts, the same at every level (compat.block_score): the editor shows
 # it beside the assessment an author chooses; ``rules.SCORE_DEFINITION`` is its lazy translation.
+def plural_count(number):
+    """
+    The number that chooses a message's plural form: ``number`` itself when it is whole; for a
+    fraction (1.5 points), 100, whose form is the general ("other") one in English, Spanish and
+    Arabic, as CLDR has it for decimals.
+    """
+    return int(number) if float(number).is_integer() else 100
+
+
 SCORE_DEFINITION = gettext_noop(
     "A score adds up the points of every problem in the chosen problem, unit, subsection or section, "
     "graded or not, weighted as the course weights them.")
@@ -225,7 +235,9 @@ class Score(RuleKind):
     def describe(self, node, _, names, badge_names):
         name = names.get(node.get("block")) or _missing(_)
         if "min_points" in node:
-            return _("Score at least {points} points on {name}.").format(points=f"{node['min_points']:g}", name=name)
+            points = node["min_points"]
+            return ngettext("Score at least {points} point on {name}.", "Score at least {points} points on {name}.",
+                            plural_count(points)).format(points=f"{points:g}", name=name)
         return _("Score at least {percent}% on {name}.").format(percent=percent_text(node["min_fraction"]),
                                                                name=name)
 
@@ -277,11 +289,14 @@ class UnitsCompleted(RuleKind):
         blocks = node["blocks"]
         done = ctx.completed(node["course"], blocks)
         met = all(block in done for block in blocks)
-        text = _("{done} of {total} units completed.").format(done=len(done), total=len(blocks))
+        text = ngettext("{done} of {total} unit completed.", "{done} of {total} units completed.",
+                        len(blocks)).format(done=len(done), total=len(blocks))
         outcome = Outcome(met, [Progress(self.name, met, text, len(done), len(blocks))])
         if met:
             outcome.evidence.append({"name": _("Units completed"),
-                                     "narrative": _("Completed all {total} required units.").format(total=len(blocks))})
+                                     "narrative": ngettext("Completed the {total} required unit.",
+                                                           "Completed all {total} required units.",
+                                                           len(blocks)).format(total=len(blocks))})
         return outcome
 
     def describe(self, node, _, names, badge_names):
@@ -361,7 +376,8 @@ class Badges(RuleKind):
         if at_least >= len(chosen):
             text = _("Earn all of these badges: {badges}.").format(badges=listed)
         else:
-            text = _("Earn {count} of these badges: {badges}.").format(count=at_least, badges=listed)
+            text = ngettext("Earn {count} of these badges: {badges}.", "Earn {count} of these badges: {badges}.",
+                            at_least).format(count=at_least, badges=listed)
         if node.get("milestone"):
             text = _("{milestone}: {rule}").format(milestone=node["milestone"], rule=text)
         if node.get("optional"):

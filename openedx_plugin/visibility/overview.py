@@ -16,6 +16,7 @@ from django.db.models import Count, Max, Min
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, ngettext
 
 from ..models import Award, AwardTally, BackpackProvider, BadgeClass, BusEventOutbox, PendingEvaluation, PushAttempt
 
@@ -198,7 +199,7 @@ def column_chart(chart_id, title, description, points, color=BAR, width=640, hei
         '<text x="{}" y="{}" font-size="11" text-anchor="end">0</text>',
         left, 16 + plot_h, width - 8, 16 + plot_h, left - 4, top, left - 4, 16 + plot_h)
     return format_html(
-        '<svg class="obo-chart" role="img" viewBox="0 0 {w} {h}" width="{w}" height="{h}" '
+        '<svg class="obo-chart" role="img" viewBox="0 0 {w} {h}" width="{w}" height="{h}" direction="ltr" '
         'aria-labelledby="{id}-title {id}-desc" xmlns="http://www.w3.org/2000/svg">'
         '<title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>{axis}{bars}</svg>',
         w=width, h=height, id=chart_id, title=title, desc=description, axis=axis,
@@ -216,13 +217,13 @@ def bar_chart(chart_id, title, description, rows, color=BAR, width=640):
         y = 4 + i * row_h
         short = label if len(label) <= 38 else label[:37] + "…"
         bars.append(format_html(
-            '<text x="{}" y="{}" font-size="11" text-anchor="end">{}</text>'
+            '<text x="{}" y="{}" font-size="11" text-anchor="end" unicode-bidi="plaintext">{}</text>'
             '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"><title>{}: {}</title></rect>'
             '<text x="{}" y="{}" font-size="11">{}</text>',
             label_w - 6, y + 15, short, label_w, y + 3, f"{w:.1f}", row_h - 6, color, label, value,
             f"{label_w + w + 4:.1f}", y + 15, value))
     return format_html(
-        '<svg class="obo-chart" role="img" viewBox="0 0 {w} {h}" width="{w}" height="{h}" '
+        '<svg class="obo-chart" role="img" viewBox="0 0 {w} {h}" width="{w}" height="{h}" direction="ltr" '
         'aria-labelledby="{id}-title {id}-desc" xmlns="http://www.w3.org/2000/svg">'
         '<title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>{bars}</svg>',
         w=width, h=height, id=chart_id, title=title, desc=description,
@@ -233,39 +234,47 @@ def table(caption, headers, rows):
     """The chart's numbers as a table with a caption and column headers."""
     head = format_html_join("", '<th scope="col">{}</th>', ((h,) for h in headers))
     body = format_html_join("", "<tr>{}</tr>", (
-        (format_html_join("", "<td>{}</td>", ((cell,) for cell in row)),) for row in rows))
+        (format_html_join("", '<td dir="auto">{}</td>', ((cell,) for cell in row)),) for row in rows))
     return format_html('<table class="obo-table"><caption>{}</caption><thead><tr>{}</tr></thead>'
                        '<tbody>{}</tbody></table>', caption, head, body)
 
 
 def sections(data):
-    """The overview's chart sections: ``[(heading, svg, table)]``."""
+    """The overview's chart sections: ``[(heading, svg, table)]``, in the operator's language."""
     months = data["awards_per_month"]
     revoked = data["revocations_per_month"]
     pushes = data["pushes"]
     total = sum(n for _, n in months)
+    awards_month, revocations_month = gettext("Awards per month"), gettext("Revocations per month")
+    awards_badge, awards_course = gettext("Awards per badge"), gettext("Awards per course")
+    by_destination = gettext("Pushes by destination")
     return [
-        ("Awards per month",
-         column_chart("awards-month", "Awards per month",
-                      f"Badges awarded in each of the last {len(months)} months; {total} in all.", months),
-         table("Awards per month", ("Month", "Awards"), months)),
-        ("Revocations per month",
-         column_chart("revocations-month", "Revocations per month",
-                      f"Awards revoked in each of the last {len(revoked)} months.", revoked, color=BAR_ALT),
-         table("Revocations per month", ("Month", "Revocations"), revoked)),
-        ("Awards per badge",
-         bar_chart("awards-badge", "Awards per badge", "The badges awarded most, all time.",
-                   [(name, n) for name, n, _ in data["badges"]]),
-         table("Awards per badge", ("Badge", "Awards", "Revoked"), data["badges"])),
-        ("Awards per course",
-         bar_chart("awards-course", "Awards per course", "Awards of each course's badges, all time.",
-                   [(key, n) for key, n, _ in data["courses"]]),
-         table("Awards per course", ("Course", "Awards", "Revoked"), data["courses"])),
-        ("Pushes by destination",
-         bar_chart("pushes", "Push success rate by destination",
-                   "Percent of finished pushes each backpack or wallet accepted.",
-                   [(name, rate or 0) for name, _, _, _, rate in pushes]),
-         table("Pushes by destination", ("Destination", "Sent", "Failed", "Pending", "Success rate (%)"),
+        (awards_month,
+         column_chart("awards-month", awards_month,
+                      ngettext("Badges awarded in each of the last {months} months; {total} in all.",
+                               "Badges awarded in each of the last {months} months; {total} in all.",
+                               len(months)).format(months=len(months), total=total), months),
+         table(awards_month, (gettext("Month"), gettext("Awards")), months)),
+        (revocations_month,
+         column_chart("revocations-month", revocations_month,
+                      ngettext("Awards revoked in each of the last {months} months.",
+                               "Awards revoked in each of the last {months} months.",
+                               len(revoked)).format(months=len(revoked)), revoked, color=BAR_ALT),
+         table(revocations_month, (gettext("Month"), gettext("Revocations")), revoked)),
+        (awards_badge,
+         bar_chart("awards-badge", awards_badge, gettext("The badges awarded most, all time."),
+                   [(name, n) for name, n, _count in data["badges"]]),
+         table(awards_badge, (gettext("Badge"), gettext("Awards"), gettext("Revoked")), data["badges"])),
+        (awards_course,
+         bar_chart("awards-course", awards_course, gettext("Awards of each course's badges, all time."),
+                   [(key, n) for key, n, _count in data["courses"]]),
+         table(awards_course, (gettext("Course"), gettext("Awards"), gettext("Revoked")), data["courses"])),
+        (by_destination,
+         bar_chart("pushes", gettext("Push success rate by destination"),
+                   gettext("Percent of finished pushes each backpack or wallet accepted."),
+                   [(name, rate or 0) for name, _sent, _failed, _pending, rate in pushes]),
+         table(by_destination, (gettext("Destination"), gettext("Sent"), gettext("Failed"), gettext("Pending"),
+                                gettext("Success rate (%)")),
                [(name, sent, failed, pending, "–" if rate is None else rate)
                 for name, sent, failed, pending, rate in pushes])),
     ]

@@ -57,7 +57,7 @@ def test_admin_marks_a_key_compromised_after_a_dry_run(admin_client, award):
     url = reverse("admin:openedx_badges_signingkey_changelist")
     assert admin_client.get(url).status_code == 200
     ask = admin_client.post(url, {"action": "mark_compromised", "_selected_action": [key.pk]})
-    assert ask.status_code == 200 and "Dry run" in ask.content.decode() and "1 credentials would be" in (
+    assert ask.status_code == 200 and "Dry run" in ask.content.decode() and "1 credential would be" in (
         ask.content.decode())
     assert not KeyCompromise.objects.exists() and not Award.objects.get(pk=award.pk).revoked
     admin_client.post(url, {"action": "mark_compromised", "_selected_action": [key.pk], "apply": "yes",

@@ -62,7 +62,7 @@ def test_page_is_accessible_and_self_contained(client, staff, badges):
         assert 'role="img"' in svg and "<title id=" in svg and "<desc id=" in svg and "aria-labelledby" in svg
     assert page.count('<table class="obo-table">') >= 5
     assert "<caption>Awards per month</caption>" in page
-    assert "<td>Python basics</td><td>6</td><td>1</td>" in page
+    assert '<td dir="auto">Python basics</td><td dir="auto">6</td><td dir="auto">1</td>' in page
     assert "University wallet" in page and "75.0" in page
     # the overview itself adds no script and loads nothing from another origin
     body = page.split('<div id="obo-overview">', 1)[1]

@@ -123,7 +123,7 @@ def test_patch_changes_the_sharing_choices_and_the_verify_page_follows(learner_c
 
     response = patch(learner_client, award_url(award), {"show_name": True})
     assert response.status_code == 200 and response.json()["show_name"] is True
-    assert "Awarded to Ada Lovelace" in client.get(verify).content.decode()
+    assert "Awarded to <bdi>Ada Lovelace</bdi>" in client.get(verify).content.decode()
 
     response = patch(learner_client, award_url(award), {"public": False})
     assert response.json()["public"] is False

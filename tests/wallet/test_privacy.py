@@ -30,7 +30,7 @@ def test_the_name_is_hidden_by_default(client, award, named):
 def test_the_name_is_shown_when_the_learner_asks(client, award, named):
     Award.objects.filter(pk=award.pk).update(show_name=True)
     page = client.get(path(public_urls.verify_page_url(award))).content.decode()
-    assert "Awarded to Grace Hopper" in page
+    assert "Awarded to <bdi>Grace Hopper</bdi>" in page
 
 
 def test_the_profile_name_wins_where_the_lms_has_one(award, named):

@@ -46,6 +46,13 @@ hooks.Filters.CONFIG_DEFAULTS.add_items(
         ("OPENEDX_BADGES_EVENT_BUS_TOPIC", "learning-badges-lifecycle"),
         # The edx.badge.* tracking-log events (docs/tracking-events.md).
         ("OPENEDX_BADGES_TRACKING", True),
+        # "My badges" in the user menu of the MFE header (tutor-mfe's env.config.jsx patches): on by
+        # default so learners find their wallet where their account pages are; the label is shown as is.
+        ("OPENEDX_BADGES_MFE_USER_MENU", True),
+        ("OPENEDX_BADGES_MFE_USER_MENU_LABEL", "My badges"),
+        # The learner's wallet in the LMS: MFEs live on another host, so the menu needs the full URL.
+        ("OPENEDX_BADGES_WALLET_URL",
+         "{% if ENABLE_HTTPS %}https{% else %}http{% endif %}://{{ LMS_HOST }}/badges/wallet/"),
         (
             "OPENEDX_BADGES_CELERY_QUEUE",
             "{% if OPENEDX_BADGES_RUN_WORKER %}" + DEDICATED_QUEUE + "{% else %}" + LMS_DEFAULT_QUEUE + "{% endif %}",

@@ -142,7 +142,7 @@ function BadgeXBlockStudio(runtime, element, init) {
       var title = interpolate(gettext("Skill {number}"), {number: index + 1});
       var fromTaxonomy = row.taxonomy_id !== undefined && row.taxonomy_id !== null && row.taxonomy_id !== "";
       var input = function (name, type, value) {
-        return el("input", {type: type, value: value || "", name: name, readonly: fromTaxonomy && name !== "type"});
+        return el("input", {type: type, value: value || "", name: name, dir: "auto", readonly: fromTaxonomy && name !== "type"});
       };
       box.appendChild(el("fieldset", {"class": "openedx-badge-editor__alignment",
                                       "data-taxonomy-id": fromTaxonomy ? String(row.taxonomy_id) : null,
@@ -462,6 +462,25 @@ function BadgeXBlockStudio(runtime, element, init) {
     $("summary-list").innerHTML = "";
   }
 
+  // What the summary calls a field: its label (without the "*" marker), after the title of the
+  // skill or condition it belongs to ("Skill 2, Web address"); for a message about a whole group
+  // (no condition yet), the group's legend.
+  function fieldName(input, slot) {
+    var label = input && input.id ? root.querySelector('label[for="' + input.id + '"]') : null;
+    var group = (input || slot) && (input || slot).parentNode.closest("fieldset");
+    if (!label) {
+      var legend = group && group.querySelector("legend");
+      return legend ? legend.textContent.trim() : "";
+    }
+    var copy = label.cloneNode(true);
+    Array.prototype.forEach.call(copy.querySelectorAll('[aria-hidden="true"]'), function (node) {
+      node.parentNode.removeChild(node);
+    });
+    var name = copy.textContent.replace(/\s+/g, " ").trim();
+    var inner = group && group.parentNode.closest("fieldset") ? group.querySelector("legend") : null;
+    return inner ? interpolate(gettext("{group}, {field}"), {group: inner.textContent.trim(), field: name}) : name;
+  }
+
   function showErrors(errors, focusSummary) {
     clearErrors();
     var keys = Object.keys(errors || {});
@@ -483,8 +502,10 @@ function BadgeXBlockStudio(runtime, element, init) {
         input.setAttribute("aria-invalid", "true");
       }
       var target = input || slot;
-      list.appendChild(el("li", {}, [target ? el("a", {href: "#" + target.id, "data-focus": target.id, text: message})
-                                            : message]));
+      var name = fieldName(input, slot);
+      var entry = name ? interpolate(gettext("{field}: {message}"), {field: name, message: message}) : message;
+      list.appendChild(el("li", {}, [target ? el("a", {href: "#" + target.id, "data-focus": target.id, text: entry})
+                                            : entry]));
     });
     $("summary").hidden = false;
     if (focusSummary) {
