@@ -380,11 +380,18 @@ def extract(package, domain, spec):
         relative = os.path.relpath(path, ROOT)
         data = io.BytesIO(read(path))
         for lineno, funcname, messages_, comments in method(data, keywords, ["Translators:"], {"encoding": "utf-8"}):
-            spec_ = keywords[funcname]
+            spec_ = keywords[funcname] or (1,)
             values = messages_ if isinstance(messages_, (list, tuple)) else (messages_,)
+            # Only the arguments the keyword names are strings to translate: ngettext's count
+            # (or any other argument) comes back as None and must not hide the call.
             context = None
-            if isinstance(spec_, tuple) and spec_ and isinstance(spec_[0], tuple):
-                context, values = values[0], values[1:]
+            wanted = []
+            for position in spec_:
+                if isinstance(position, tuple):
+                    context = values[position[0] - 1] if position[0] <= len(values) else None
+                else:
+                    wanted.append(values[position - 1] if position <= len(values) else None)
+            values = wanted[:2]
             if not values or not values[0] or any(v is None for v in values):
                 continue
             msgid = values[0] if len(values) == 1 else tuple(values[:2])
