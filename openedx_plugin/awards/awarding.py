@@ -7,6 +7,7 @@ to repeat, because ``issuing.award_badge`` returns an existing award unchanged.
 """
 
 import logging
+import time
 from datetime import timedelta
 
 from django.db import DatabaseError, connection, transaction
@@ -24,17 +25,53 @@ log = logging.getLogger(__name__)
 MAX_PATHWAY_STEPS = 50
 
 
-def _block_names(course_keys):
-    """Display names of a course's blocks, for progress and evidence in plain words."""
+# Block names by course, kept for NAMES_SECONDS per process for the evaluations: reading a
+# course's structure is one of the platform's costly reads, and a name only words evidence.
+NAMES_SECONDS = 60.0
+_names = {}
+
+
+def _block_names(course_keys, cached=False):
+    """
+    Display names of a course's blocks, for progress and evidence in plain words.
+    ``cached``: an evaluation takes names up to NAMES_SECONDS old (a renamed block's new
+    name reaches evidence within a minute); the learner's progress view reads them fresh.
+    """
     names = {}
+    now = time.monotonic()
     for course_key in course_keys:
+        kept = _names.get(course_key) if cached else None
+        if kept is not None and now - kept[0] < NAMES_SECONDS:
+            names.update(kept[1])
+            continue
         try:
             blocks = compat.course_blocks(course_key) or []
         except Exception:  # pylint: disable=broad-except  (names are a nicety; never fail an award on them)
             log.exception("Could not read the blocks of %s", course_key)
-            blocks = []
-        names.update({block["usage_key"]: block["display_name"] for block in blocks})
+            continue
+        found = {block["usage_key"]: block["display_name"] for block in blocks}
+        if len(_names) > 256:
+            _names.clear()
+        _names[course_key] = (now, found)
+        names.update(found)
     return names
+
+
+def forget_block_names():
+    """Drop the names this process keeps (tests that rename blocks)."""
+    _names.clear()
+
+
+def _carried_scores(course_key, trigger):
+    """The problem scores the trigger carries from the score signal: ``{(course, block): (earned, possible)}``."""
+    carried = {}
+    scores = trigger.get("scores") if isinstance(trigger, dict) else None
+    if isinstance(scores, dict):
+        for block, value in scores.items():
+            if (isinstance(value, (list, tuple)) and len(value) == 2
+                    and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)):
+                carried[(course_key, block)] = value
+    return carried
 
 
 def _ob3_results(badge_class, outcome):
@@ -64,19 +101,24 @@ def award_for_rule(rule, user, outcome, trigger):
         "scores": [item for item in outcome.results if item["kind"] == "score"],
     }
     try:
+        # written already claimed for its follow-ups: one UPDATE (and commit) fewer per award
         award, created = issuing.award_badge(badge_class, user, evidence=outcome.evidence,
-                                             result=_ob3_results(badge_class, outcome), provenance=provenance)
+                                             result=_ob3_results(badge_class, outcome), provenance=provenance,
+                                             claim_announcement=True)
     except issuing.AwardRefused as exc:
         log.info("Not awarding %s to user %s: %s", badge_class.uuid, user.id, exc)
         return None
     if created or award.announced_at is None:  # a retry finishes what an interrupted run left
-        announce(award)
+        announce(award, claimed=created)
     return award
 
 
-def announce(award):
-    """After commit: the openedx-event, the learner's email, and pushes to backpacks."""
-    transaction.on_commit(lambda: deliver_announcements(award))
+def announce(award, claimed=False):
+    """
+    After commit: the openedx-event, the learner's email, and pushes to backpacks.
+    ``claimed``: the award was written claimed by this run (``issuing.award_badge``).
+    """
+    transaction.on_commit(lambda: deliver_announcements(award, claimed=claimed))
 
 
 # A worker that took on an award's follow-ups and died is replaced after this long.
@@ -88,16 +130,17 @@ def _claim(award, now):
     return Award.objects.filter(lapsed, pk=award.pk, announced_at__isnull=True).update(announce_claimed_at=now)
 
 
-def deliver_announcements(award):
+def deliver_announcements(award, claimed=False):
     """
     Send an award's follow-ups at least once, and normally once: whoever claims the
     award sends them and records it. A database error on the way (a dropped
     connection) releases the claim and is raised, so the task retries and sends
     them; a crash leaves the claim to lapse for the sweeper. Pushes are idempotent;
     an event or email may repeat only when the failure falls between them.
+    ``claimed``: the caller wrote the award with its claim (a new award of this run).
     """
     try:
-        if not _claim(award, timezone.now()):
+        if not claimed and not _claim(award, timezone.now()):
             return False
         send_follow_ups(award)
         Award.objects.filter(pk=award.pk).update(announced_at=timezone.now())
@@ -150,21 +193,27 @@ def evaluate_learner(user_id, course_key, trigger, rule_ids=None):
     Returns the awards made. Pathway rules that count a newly earned badge are
     evaluated in the same run, so a pathway completes the moment its last part does.
     """
+    if rule_ids is None:
+        # Only the rules that read what changed (the trigger's interests, set by the receivers;
+        # a trigger without them, from elsewhere, evaluates every rule of the course).
+        interests = trigger.get("interests") if isinstance(trigger, dict) else None
+        rule_ids = rule_index.rules_for_course(course_key, interests) if course_key else \
+            set(BadgeRule.objects.filter(enabled=True).values_list("id", flat=True))
+        if not rule_ids:
+            return []  # nothing here reads what changed: no query, no platform read
     user = compat.get_user(user_id)
     if user is None:
         log.info("Badge evaluation for unknown user %s skipped.", user_id)
         return []
-    if rule_ids is None:
-        rule_ids = rule_index.rules_for_course(course_key) if course_key else \
-            set(BadgeRule.objects.filter(enabled=True).values_list("id", flat=True))
     # follow-ups an interrupted run of this learner left unsent (this run may be its retry)
     unsent = Award.objects.filter(user_id=user.id, announced_at__isnull=True, revoked=False)
     for award in unsent.select_related("badge_class__issuer"):
         announce(award)
     held = Award.objects.held_badge_uuids(user)
     pending = list(_load_rules(rule_ids))
-    names = _block_names(set().union(*(rules.courses_naming_blocks(rule.condition) for rule in pending)))
-    ctx = rules.Context(user, held_badges=held, block_names=names)
+    names = _block_names(set().union(*(rules.courses_naming_blocks(rule.condition) for rule in pending)),
+                         cached=True)
+    ctx = rules.Context(user, held_badges=held, block_names=names, scores=_carried_scores(course_key, trigger))
     made, seen, steps = [], set(), 0
     while pending and steps < MAX_PATHWAY_STEPS:
         rule = pending.pop(0)
@@ -176,6 +225,7 @@ def evaluate_learner(user_id, course_key, trigger, rule_ids=None):
             outcome = rules.evaluate(rule.condition, ctx)
             if not outcome.met:
                 continue
+            issuing.reserve_slots(rule.badge_class.issuer)  # outside the award's transaction (see there)
             with transaction.atomic():
                 award = award_for_rule(rule, user, outcome, trigger)
         except DatabaseError:
