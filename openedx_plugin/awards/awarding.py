@@ -226,8 +226,9 @@ def evaluate_learner(user_id, course_key, trigger, rule_ids=None):
             if not outcome.met:
                 continue
             issuing.reserve_slots(rule.badge_class.issuer)  # outside the award's transaction (see there)
-            with transaction.atomic():
-                award = award_for_rule(rule, user, outcome, trigger)
+            # award_badge's own transaction is the award's (no savepoint inside another); the
+            # follow-ups, registered on commit, then run as soon as award_for_rule has made it
+            award = award_for_rule(rule, user, outcome, trigger)
         except DatabaseError:
             raise  # the whole evaluation is retried (tasks.EvaluationTask); nothing is lost
         except Exception as exc:  # pylint: disable=broad-except  (one rule never blocks the others)
