@@ -484,15 +484,16 @@ def main() -> int:  # noqa: PLR0915
         ("broker delivery + task start + ack (worker per award - celery's task run)", worker_ms - task_ms[1]),
         ("platform reads (stand-in; reported apart)", per["reads"]),
         ("evaluation (rules, without the reads)", evaluation),
-        ("award: status slots, documents, insert", per["award"] - per["signing"]),
+        # award_badge's transaction is the outermost one: its COMMIT is inside the award's time
+        ("award: current award, documents, insert", per["award"] - per["signing"] - per.get("commit", 0.0)),
         ("  signing (3.0 fast path + 2.0 RS256 JWS)", per["signing"]),
         ("  COMMIT of the award (the database's log flush)", per.get("commit", 0.0)),
         ("follow-ups (event, email, pushes, marked sent)", per["follow-ups"]),
         ("    of which BADGE_AWARDED (openedx-event + tracking log)", per.get("event", 0.0)),
         ("    of which the email", per.get("email", 0.0)),
         ("    of which backpack pushes (asking which providers push)", per.get("pushes", 0.0)),
-        ("bookkeeping (user, held badges, rules, unsent follow-ups)",
-         body - per["evaluation"] - per["award"] - per.get("commit", 0.0) - per["follow-ups"]),
+        ("bookkeeping (user, held badges, rules, unsent follow-ups, slot reservations)",
+         body - per["evaluation"] - per["award"] - per["follow-ups"]),
     ]
     print(f"    profile of one award, ms (the task body's parts measured in this process over {args.profile} "
           "learners, on the same database; the worker's figures from the 1-process run):")
