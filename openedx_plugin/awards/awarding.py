@@ -101,24 +101,25 @@ def award_for_rule(rule, user, outcome, trigger):
         "scores": [item for item in outcome.results if item["kind"] == "score"],
     }
     try:
-        # written already claimed for its follow-ups: one UPDATE (and commit) fewer per award
         award, created = issuing.award_badge(badge_class, user, evidence=outcome.evidence,
-                                             result=_ob3_results(badge_class, outcome), provenance=provenance,
-                                             claim_announcement=True)
+                                             result=_ob3_results(badge_class, outcome), provenance=provenance)
     except issuing.AwardRefused as exc:
         log.info("Not awarding %s to user %s: %s", badge_class.uuid, user.id, exc)
         return None
     if created or award.announced_at is None:  # a retry finishes what an interrupted run left
-        announce(award, claimed=created)
+        announce(award)
     return award
 
 
-def announce(award, claimed=False):
+def announce(award):
     """
     After commit: the openedx-event, the learner's email, and pushes to backpacks.
-    ``claimed``: the award was written claimed by this run (``issuing.award_badge``).
+
+    The claim is taken after the award's commit, not written with the award: a commit whose
+    answer was lost with the connection (the server committed, the worker saw an error) must
+    leave the award claimable by the task's retry at once, not after ANNOUNCE_LEASE.
     """
-    transaction.on_commit(lambda: deliver_announcements(award, claimed=claimed))
+    transaction.on_commit(lambda: deliver_announcements(award))
 
 
 # A worker that took on an award's follow-ups and died is replaced after this long.
@@ -130,17 +131,16 @@ def _claim(award, now):
     return Award.objects.filter(lapsed, pk=award.pk, announced_at__isnull=True).update(announce_claimed_at=now)
 
 
-def deliver_announcements(award, claimed=False):
+def deliver_announcements(award):
     """
     Send an award's follow-ups at least once, and normally once: whoever claims the
     award sends them and records it. A database error on the way (a dropped
     connection) releases the claim and is raised, so the task retries and sends
     them; a crash leaves the claim to lapse for the sweeper. Pushes are idempotent;
     an event or email may repeat only when the failure falls between them.
-    ``claimed``: the caller wrote the award with its claim (a new award of this run).
     """
     try:
-        if not claimed and not _claim(award, timezone.now()):
+        if not _claim(award, timezone.now()):
             return False
         send_follow_ups(award)
         Award.objects.filter(pk=award.pk).update(announced_at=timezone.now())

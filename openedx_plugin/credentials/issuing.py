@@ -326,15 +326,13 @@ def current_award(badge_class, user):
 
 
 def award_badge(badge_class, user, *, email=None, evidence=None, result=None, provenance=None,
-                issued_on=None, after_revocation=False, claim_announcement=False):
+                issued_on=None, after_revocation=False):
     """
     Award ``badge_class`` to ``user`` once; return ``(award, created)``.
 
     A valid earlier award is returned unchanged (events arrive more than once).
     An expired one is followed by a new award. A revoked one blocks automatic
     re-awarding: only staff, with ``after_revocation``, award again (ADR 0003).
-    ``claim_announcement``: a new award is written already claimed for its follow-ups
-    by the caller (``awarding.deliver_announcements``), in the same commit.
     """
     existing = current_award(badge_class, user)
     state = existing.state() if existing else "none"
@@ -346,8 +344,7 @@ def award_badge(badge_class, user, *, email=None, evidence=None, result=None, pr
     try:
         with transaction.atomic():
             award = _create_award(badge_class, user, sequence, email=email, evidence=evidence or [],
-                                  result=result or [], provenance=provenance or {}, issued_on=issued_on,
-                                  claim_announcement=claim_announcement)
+                                  result=result or [], provenance=provenance or {}, issued_on=issued_on)
     except IntegrityError:
         # Another worker made this award first: the constraint decided, report theirs.
         award = Award.objects.get(badge_class=badge_class, user=user, sequence=sequence)
@@ -355,17 +352,13 @@ def award_badge(badge_class, user, *, email=None, evidence=None, result=None, pr
     return award, True
 
 
-def _create_award(badge_class, user, sequence, *, email, evidence, result, provenance, issued_on,
-                  claim_announcement=False):
-    now = timezone.now()
-    issued_on = (issued_on or now).replace(microsecond=0)
+def _create_award(badge_class, user, sequence, *, email, evidence, result, provenance, issued_on):
+    issued_on = (issued_on or timezone.now()).replace(microsecond=0)
     issuer = badge_class.issuer
     revocation = _reserved_slot(issuer, REVOCATION) or allocate_status_slots(issuer, 1)[0]
     suspension = _reserved_slot(issuer, SUSPENSION) or allocate_status_slots(issuer, 1, SUSPENSION)[0]
-    extra = {"announce_claimed_at": now} if claim_announcement else {}
     award = build_award(badge_class, user, sequence, issued_on=issued_on, evidence=evidence, result=result,
-                        provenance=provenance, revocation_slot=revocation, suspension_slot=suspension, email=email,
-                        **extra)
+                        provenance=provenance, revocation_slot=revocation, suspension_slot=suspension, email=email)
     award.save()
     return award
 

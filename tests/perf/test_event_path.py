@@ -71,7 +71,7 @@ def test_a_forked_process_does_not_take_its_parents_reservations(badge_class, dj
     assert award.status_index == issuing.SLOTS_RESERVED  # past the parent's reservation
 
 
-def test_an_evaluation_writes_the_award_claimed_and_records_the_follow_ups(badge_class, learner, mailoutbox):
+def test_an_evaluation_claims_the_award_and_records_the_follow_ups(badge_class, learner, mailoutbox):
     BadgeRule.objects.create(badge_class=badge_class, condition={"kind": "course_passed",
                                                                  "course": badge_class.course_key})
     rule_index.forget()
