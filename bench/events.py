@@ -488,7 +488,7 @@ def main() -> int:  # noqa: PLR0915
         ("award: current award, documents, insert", per["award"] - per["signing"] - per.get("commit", 0.0)),
         ("  signing (3.0 fast path + 2.0 RS256 JWS)", per["signing"]),
         ("  COMMIT of the award (the database's log flush)", per.get("commit", 0.0)),
-        ("follow-ups (event, email, pushes, marked sent)", per["follow-ups"]),
+        ("follow-ups (claim, event, email, pushes, marked sent)", per["follow-ups"]),
         ("    of which BADGE_AWARDED (openedx-event + tracking log)", per.get("event", 0.0)),
         ("    of which the email", per.get("email", 0.0)),
         ("    of which backpack pushes (asking which providers push)", per.get("pushes", 0.0)),
