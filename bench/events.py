@@ -77,11 +77,12 @@ class Worker:
         self.proc = None
 
     def start(self, timeout=60):
-        env = dict(os.environ, DJANGO_SETTINGS_MODULE="tests.integration.worker_settings", BADGES_DB="mysql",
+        # bench/_events_worker.py: tests/integration's worker settings, minus what keeps every award in memory
+        env = dict(os.environ, DJANGO_SETTINGS_MODULE="_events_worker", BADGES_DB="mysql",
                    BADGES_MYSQL_DB=self.db_name, BADGES_CELERY_BROKER=BROKER, BADGES_IT_CACHE=CACHE,
-                   BADGES_EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
-                   OPENEDX_BADGES_BENCH_QUEUE=QUEUE,
-                   PYTHONPATH=os.pathsep.join(filter(None, [str(_common.ROOT), os.environ.get("PYTHONPATH")])))
+                   BADGES_EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
+                   PYTHONPATH=os.pathsep.join(filter(None, [str(_common.ROOT), str(_common.ROOT / "bench"),
+                                                            os.environ.get("PYTHONPATH")])))
         command = [sys.executable, "-m", "celery", "-A", "lms_standin", "worker", "--pool=prefork",
                    f"--concurrency={self.concurrency}", "-Q", QUEUE, "-n", self.hostname,
                    "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "info"]
