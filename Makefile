@@ -43,7 +43,7 @@ openapi: ## regenerate docs/openapi.yaml from the REST API
 	DJANGO_SETTINGS_MODULE=lms_standin.settings.test .venv/bin/python manage.py badges_openapi
 
 .PHONY: bench
-bench: ## run the benchmarks in bench/ (signing, bulk awards, receivers, wallet, public documents); BENCH_SCALE=1 for the full 100k run
+bench: ## run the benchmarks in bench/ (signing, bulk and event-driven awards, receivers, wallet, public documents); BENCH_SCALE=1 for the full 100k runs
 	@for f in bench/[!_]*.py; do echo "== $$f"; .venv/bin/python $$f || exit 1; done
 
 .PHONY: extract_translations compile_translations check_translations

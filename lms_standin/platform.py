@@ -12,8 +12,11 @@ Each data call loads the course's blocks in one query and the learner's rows in
 one more, then works in memory: a few queries per call, never one per block.
 """
 
+import functools
 import math
-from collections import defaultdict
+import threading
+import time
+from collections import Counter, defaultdict
 
 from completion.models import BlockCompletion
 from django.db.models import Exists, OuterRef, Q
@@ -151,9 +154,49 @@ def compute_grade(tree, scores):
     return CourseGrade(percent, percent >= tree.course.passing_grade)
 
 
+# --- read counters ---------------------------------------------------------------------------
+# Every data read compat makes of this stand-in is counted, with the time it took, by kind
+# (grade, score, completion, completed, certificate, blocks): tests hold the plugin to at most
+# one read of each kind a rule needs per evaluation, and bench/events.py reports the reads'
+# time apart, because the real platform's reads cost differently from these.
+
+_reads_lock = threading.Lock()
+READS = Counter()
+READ_SECONDS = Counter()
+
+
+def reset_reads():
+    """Zero the counters (a test or a benchmark, before what it measures)."""
+    with _reads_lock:
+        READS.clear()
+        READ_SECONDS.clear()
+
+
+def reads():
+    """A copy of the counts by kind, e.g. ``{"grade": 1}``."""
+    with _reads_lock:
+        return {kind: count for kind, count in READS.items() if count}
+
+
+def _counted(kind):
+    def wrap(read):
+        @functools.wraps(read)
+        def counted(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return read(*args, **kwargs)
+            finally:
+                with _reads_lock:
+                    READS[kind] += 1
+                    READ_SECONDS[kind] += time.perf_counter() - started
+        return counted
+    return wrap
+
+
 # --- compat's contract -------------------------------------------------------------------------
 
 
+@_counted("grade")
 def course_grade(user, course_key):
     course = get_course(course_key)
     if course is None:
@@ -161,6 +204,7 @@ def course_grade(user, course_key):
     return compute_grade(CourseTree(course), learner_scores(user, course))
 
 
+@_counted("score")
 def block_score(user, course_key, usage_key):
     course = get_course(course_key)
     if course is None:
@@ -200,6 +244,7 @@ def completion_mode(block_type):
     return compat.completion_mode(block_type)
 
 
+@_counted("completion")
 def course_completion(user, course_key):
     """
     Fraction of the course's completable leaves completed, as the platform's
@@ -214,10 +259,15 @@ def course_completion(user, course_key):
               if row_id not in parents and completion_mode(block_type) == XBlockCompletionMode.COMPLETABLE]
     if not leaves:
         return 0.0
-    return len(completed_blocks(user, course_key, leaves)) / len(leaves)
+    return len(_completed_blocks(user, course_key, leaves)) / len(leaves)
 
 
+@_counted("completed")
 def completed_blocks(user, course_key, usage_keys):
+    return _completed_blocks(user, course_key, usage_keys)
+
+
+def _completed_blocks(user, course_key, usage_keys):
     keys = {str(key) for key in usage_keys}
     if not keys:
         return set()
@@ -230,6 +280,7 @@ def completed_blocks(user, course_key, usage_keys):
     return keys & done
 
 
+@_counted("certificate")
 def certificate(user, course_key):
     found = GeneratedCertificate.objects.filter(user=user, course__course_key=str(course_key)).first()
     return Certificate(found.mode, found.status) if found else None
@@ -272,6 +323,7 @@ def course_root_key(course_key):
         return f"{course_key}+type@course+block@course"
 
 
+@_counted("blocks")
 def course_blocks(course_key):
     course = get_course(course_key)
     if course is None:

@@ -55,6 +55,8 @@ def request_evaluation(user_id, course_key, interest, trigger):
         if not rule_index.cares(course_key, interest):
             return False
 
+        # What changed: the task evaluates only the rules that read it (awarding.evaluate_learner).
+        trigger["interests"] = [interest]
         tasks.enqueue_on_commit(int(user_id), course_key, trigger)
     except Exception as exc:  # pylint: disable=broad-except
         log.exception("Open Badges could not queue an evaluation of user %s in %s; kept for the sweeper.",
@@ -145,8 +147,19 @@ def on_certificate_revoked(signal=None, sender=None, certificate=None, **kwargs)
 
 @_guard
 def on_problem_score(sender=None, user_id=None, course_id=None, usage_id=None, **kwargs):
-    """PROBLEM_WEIGHTED_SCORE_CHANGED."""
+    """
+    PROBLEM_WEIGHTED_SCORE_CHANGED.
+
+    The platform sends it once the problem's score is stored, with that score's weighted
+    points (contract row S1), so the evaluation takes a score rule's points on this very
+    problem from here instead of reading them back: no platform read for the commonest
+    rule. A deleted score, or points that are not numbers, are read as before.
+    """
     trigger = {"event": "PROBLEM_WEIGHTED_SCORE_CHANGED", "block": str(usage_id), "time": timezone.now().isoformat()}
+    earned, possible = kwargs.get("weighted_earned"), kwargs.get("weighted_possible")
+    if (not kwargs.get("score_deleted") and isinstance(earned, (int, float)) and isinstance(possible, (int, float))
+            and not isinstance(earned, bool) and not isinstance(possible, bool)):
+        trigger["scores"] = {str(usage_id): [float(earned), float(possible)]}
     request_evaluation(user_id, str(course_id), "score", trigger)
 
 

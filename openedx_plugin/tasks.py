@@ -79,12 +79,27 @@ def enqueue_on_commit(user_id, course_key, trigger):
     if connection.in_atomic_block:
         for _savepoints, callback, *_ in getattr(connection, "run_on_commit", ()):
             if getattr(callback, "badges_evaluation", None) == key:
-                folded = callback.args[2]
-                folded["coalesced"] = folded.get("coalesced", 1) + 1
+                fold(callback.args[2], trigger)
                 return
     callback = partial(enqueue, user_id, course_key, dict(trigger))
     callback.badges_evaluation = key
     transaction.on_commit(callback)
+
+
+def fold(folded, trigger):
+    """
+    Fold a later signal's ``trigger`` into the one queued first: what changed (``interests``)
+    is the union, and carried scores (``scores``) take the later value of a block, which is
+    the one stored last.
+    """
+    folded["coalesced"] = folded.get("coalesced", 1) + 1
+    if "interests" in folded or "interests" in trigger:
+        if "interests" in folded and "interests" in trigger:
+            folded["interests"] = sorted(set(folded["interests"]) | set(trigger["interests"]))
+        else:
+            folded.pop("interests", None)  # one of them asked for everything: so be it
+    if trigger.get("scores"):
+        folded["scores"] = dict(folded.get("scores") or {}, **trigger["scores"])
 
 
 def on_commit_certificate_revoked(user_id, course_key, trigger):

@@ -59,10 +59,13 @@ def _fresh_rule_index():
     """Each test starts from a cold index: a rolled-back test must not leave its rules cached."""
     from django.core.cache import cache
 
-    from openedx_plugin.awards import rule_index
+    from openedx_plugin.awards import awarding, rule_index
+    from openedx_plugin.credentials import issuing
 
     cache.clear()
     rule_index.forget()
+    awarding.forget_block_names()  # and the per-process memories of the award path: names, reserved slots
+    issuing.forget_reserved_slots()
     yield
 
 

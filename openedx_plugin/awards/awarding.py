@@ -7,6 +7,7 @@ to repeat, because ``issuing.award_badge`` returns an existing award unchanged.
 """
 
 import logging
+import time
 from datetime import timedelta
 
 from django.db import DatabaseError, connection, transaction
@@ -25,17 +26,53 @@ log = logging.getLogger(__name__)
 MAX_PATHWAY_STEPS = 50
 
 
-def _block_names(course_keys):
-    """Display names of a course's blocks, for progress and evidence in plain words."""
+# Block names by course, kept for NAMES_SECONDS per process for the evaluations: reading a
+# course's structure is one of the platform's costly reads, and a name only words evidence.
+NAMES_SECONDS = 60.0
+_names = {}
+
+
+def _block_names(course_keys, cached=False):
+    """
+    Display names of a course's blocks, for progress and evidence in plain words.
+    ``cached``: an evaluation takes names up to NAMES_SECONDS old (a renamed block's new
+    name reaches evidence within a minute); the learner's progress view reads them fresh.
+    """
     names = {}
+    now = time.monotonic()
     for course_key in course_keys:
+        kept = _names.get(course_key) if cached else None
+        if kept is not None and now - kept[0] < NAMES_SECONDS:
+            names.update(kept[1])
+            continue
         try:
             blocks = compat.course_blocks(course_key) or []
         except Exception:  # pylint: disable=broad-except  (names are a nicety; never fail an award on them)
             log.exception("Could not read the blocks of %s", course_key)
-            blocks = []
-        names.update({block["usage_key"]: block["display_name"] for block in blocks})
+            continue
+        found = {block["usage_key"]: block["display_name"] for block in blocks}
+        if len(_names) > 256:
+            _names.clear()
+        _names[course_key] = (now, found)
+        names.update(found)
     return names
+
+
+def forget_block_names():
+    """Drop the names this process keeps (tests that rename blocks)."""
+    _names.clear()
+
+
+def _carried_scores(course_key, trigger):
+    """The problem scores the trigger carries from the score signal: ``{(course, block): (earned, possible)}``."""
+    carried = {}
+    scores = trigger.get("scores") if isinstance(trigger, dict) else None
+    if isinstance(scores, dict):
+        for block, value in scores.items():
+            if (isinstance(value, (list, tuple)) and len(value) == 2
+                    and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)):
+                carried[(course_key, block)] = value
+    return carried
 
 
 def _ob3_results(badge_class, outcome):
@@ -76,7 +113,13 @@ def award_for_rule(rule, user, outcome, trigger):
 
 
 def announce(award):
-    """After commit: the openedx-event, the learner's email, and pushes to backpacks."""
+    """
+    After commit: the openedx-event, the learner's email, and pushes to backpacks.
+
+    The claim is taken after the award's commit, not written with the award: a commit whose
+    answer was lost with the connection (the server committed, the worker saw an error) must
+    leave the award claimable by the task's retry at once, not after ANNOUNCE_LEASE.
+    """
     transaction.on_commit(lambda: deliver_announcements(award))
 
 
@@ -176,21 +219,27 @@ def evaluate_learner(user_id, course_key, trigger, rule_ids=None):
     Returns the awards made. Pathway rules that count a newly earned badge are
     evaluated in the same run, so a pathway completes the moment its last part does.
     """
+    if rule_ids is None:
+        # Only the rules that read what changed (the trigger's interests, set by the receivers;
+        # a trigger without them, from elsewhere, evaluates every rule of the course).
+        interests = trigger.get("interests") if isinstance(trigger, dict) else None
+        rule_ids = rule_index.rules_for_course(course_key, interests) if course_key else \
+            set(BadgeRule.objects.filter(enabled=True).values_list("id", flat=True))
+        if not rule_ids:
+            return []  # nothing here reads what changed: no query, no platform read
     user = compat.get_user(user_id)
     if user is None:
         log.info("Badge evaluation for unknown user %s skipped.", user_id)
         return []
-    if rule_ids is None:
-        rule_ids = rule_index.rules_for_course(course_key) if course_key else \
-            set(BadgeRule.objects.filter(enabled=True).values_list("id", flat=True))
     # follow-ups an interrupted run of this learner left unsent (this run may be its retry)
     unsent = Award.objects.filter(user_id=user.id, announced_at__isnull=True, revoked=False)
     for award in unsent.select_related("badge_class__issuer"):
         announce(award)
     held = Award.objects.held_badge_uuids(user)
     pending = list(_load_rules(rule_ids))
-    names = _block_names(set().union(*(rules.courses_naming_blocks(rule.condition) for rule in pending)))
-    ctx = rules.Context(user, held_badges=held, block_names=names)
+    names = _block_names(set().union(*(rules.courses_naming_blocks(rule.condition) for rule in pending)),
+                         cached=True)
+    ctx = rules.Context(user, held_badges=held, block_names=names, scores=_carried_scores(course_key, trigger))
     made, seen, steps = [], set(), 0
     while pending and steps < MAX_PATHWAY_STEPS:
         rule = pending.pop(0)
@@ -203,8 +252,10 @@ def evaluate_learner(user_id, course_key, trigger, rule_ids=None):
             if not outcome.met:
                 course_progress.record(rule.badge_class, user, outcome)  # the course team's "in progress"
                 continue
-            with transaction.atomic():
-                award = award_for_rule(rule, user, outcome, trigger)
+            issuing.reserve_slots(rule.badge_class.issuer)  # outside the award's transaction (see there)
+            # award_badge's own transaction is the award's (no savepoint inside another); the
+            # follow-ups, registered on commit, then run as soon as award_for_rule has made it
+            award = award_for_rule(rule, user, outcome, trigger)
         except DatabaseError:
             raise  # the whole evaluation is retried (tasks.EvaluationTask); nothing is lost
         except Exception as exc:  # pylint: disable=broad-except  (one rule never blocks the others)

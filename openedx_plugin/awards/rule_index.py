@@ -75,9 +75,15 @@ def cares(course_key, interest):
     return bool(kinds and interest in kinds)
 
 
-def rules_for_course(course_key):
-    """Ids of the enabled rules that read anything in this course."""
+def rules_for_course(course_key, interests=None):
+    """
+    Ids of the enabled rules that read anything in this course, or, given ``interests``
+    (what changed: "grade", "score", ...), only those that read one of them: a rule that
+    does not read what changed cannot have changed its answer, so it is not evaluated.
+    """
     kinds = _current()["courses"].get(course_key) or {}
+    if interests is not None:
+        kinds = {interest: ids for interest, ids in kinds.items() if interest in interests}
     return frozenset().union(*kinds.values()) if kinds else frozenset()
 
 

@@ -7,9 +7,12 @@ signs, and the documents a verifier sees are the ones this module stored.
 """
 
 import logging
+import os
 import secrets
+import threading
 import time
 import uuid
+from collections import deque
 from datetime import UTC, timedelta
 
 from django.db import IntegrityError, transaction
@@ -206,7 +209,18 @@ def allocate_status_slots(issuer, count, purpose=REVOCATION):
     size = conf.get("OPENEDX_BADGES_STATUS_LIST_SIZE")
     slots = []
     while len(slots) < count:
-        free = StatusList.objects.filter(issuer=issuer, purpose=purpose, next_index__lt=size).order_by("id")
+        # The bits (size/8 bytes) and the signed list stay in the database: a slot needs neither.
+        free = (StatusList.objects.filter(issuer=issuer, purpose=purpose, next_index__lt=size).order_by("id")
+                .defer("bits", "credential"))
+        hint = _roomy.get((issuer.pk, purpose))
+        if hint is not None:
+            # The list this process last took a slot from: locked by its key, a row lock only
+            # (no gap lock, so none of the deadlock below), and no existence query first.
+            status_list = free.select_for_update().filter(pk=hint).first()
+            if status_list is not None:
+                _take(status_list, issuer, count - len(slots), slots)
+                continue
+            _roomy.pop((issuer.pk, purpose), None)
         if not free.exists():
             # No list with room yet (the issuer's first award of this purpose, or a full list).
             # Creators queue on the issuer's row *before* their locking read: two transactions
@@ -216,13 +230,69 @@ def allocate_status_slots(issuer, count, purpose=REVOCATION):
         status_list = free.select_for_update().first()
         if status_list is None:
             status_list = StatusList.objects.create(issuer=issuer, size=size, bits=bytes(size // 8), purpose=purpose)
-            status_list = StatusList.objects.select_for_update().get(pk=status_list.pk)
-        status_list.issuer = issuer  # the caller's object: the list's URL needs it, without a query
-        start = status_list.next_index
-        take = min(count - len(slots), status_list.size - start)
-        StatusList.objects.filter(pk=status_list.pk).update(next_index=start + take)
-        slots.extend((status_list, index) for index in range(start, start + take))
+            status_list = StatusList.objects.select_for_update().defer("bits", "credential").get(pk=status_list.pk)
+        _take(status_list, issuer, count - len(slots), slots)
+        _roomy[(issuer.pk, purpose)] = status_list.pk
     return slots
+
+
+# (issuer id, purpose) -> the status list this process last took slots from: a hint, checked
+# under the row lock each time (a full or deleted list sends the caller the long way).
+_roomy = {}
+
+
+def _take(status_list, issuer, wanted, slots):
+    """Take up to ``wanted`` slots of the locked ``status_list`` into ``slots``."""
+    status_list.issuer = issuer  # the caller's object: the list's URL needs it, without a query
+    start = status_list.next_index
+    take = min(wanted, status_list.size - start)
+    StatusList.objects.filter(pk=status_list.pk).update(next_index=start + take)
+    slots.extend((status_list, index) for index in range(start, start + take))
+    return take
+
+
+# Status slots reserved ahead by this process, per issuer and purpose. An award taking one
+# needs no lock on the status list: without them every single award locked the list's row
+# from its first query to its commit (signing and the commit's flush included), so the
+# awards of all worker processes queued on that one row. A reservation commits on its own
+# (``reserve_slots`` runs outside any transaction), so a slot handed out here is never
+# handed out again, whatever happens to the award that takes it: an award rolled back, or a
+# process that exits, leaves a few indexes unused, whose bits simply stay 0.
+SLOTS_RESERVED = 32
+_reserved = {}
+_reserved_lock = threading.Lock()
+
+
+def reserve_slots(issuer):
+    """
+    Top up this process's reserved slots of ``issuer`` (revocation and suspension), each
+    reservation in a transaction of its own. Does nothing inside a transaction (a rollback
+    there could undo a reservation already handed out): the award then locks as before.
+    """
+    if transaction.get_connection().in_atomic_block:
+        return False
+    for purpose in (REVOCATION, SUSPENSION):
+        key = (os.getpid(), issuer.uuid, purpose)  # a forked child never takes its parent's slots
+        with _reserved_lock:
+            if _reserved.get(key):
+                continue
+        with transaction.atomic():
+            slots = allocate_status_slots(issuer, SLOTS_RESERVED, purpose)
+        with _reserved_lock:
+            _reserved.setdefault(key, deque()).extend(slots)
+    return True
+
+
+def _reserved_slot(issuer, purpose):
+    with _reserved_lock:
+        slots = _reserved.get((os.getpid(), issuer.uuid, purpose))
+        return slots.popleft() if slots else None
+
+
+def forget_reserved_slots():
+    """Drop this process's reservations (tests that rebuild the database)."""
+    with _reserved_lock:
+        _reserved.clear()
 
 
 def sign_status_list(status_list):
@@ -288,8 +358,9 @@ def award_badge(badge_class, user, *, email=None, evidence=None, result=None, pr
 
 def _create_award(badge_class, user, sequence, *, email, evidence, result, provenance, issued_on):
     issued_on = (issued_on or timezone.now()).replace(microsecond=0)
-    [revocation] = allocate_status_slots(badge_class.issuer, 1)
-    [suspension] = allocate_status_slots(badge_class.issuer, 1, SUSPENSION)
+    issuer = badge_class.issuer
+    revocation = _reserved_slot(issuer, REVOCATION) or allocate_status_slots(issuer, 1)[0]
+    suspension = _reserved_slot(issuer, SUSPENSION) or allocate_status_slots(issuer, 1, SUSPENSION)[0]
     award = build_award(badge_class, user, sequence, issued_on=issued_on, evidence=evidence, result=result,
                         provenance=provenance, revocation_slot=revocation, suspension_slot=suspension, email=email)
     award.save()

@@ -464,6 +464,7 @@ def clear_cache() -> None:
     """Forget the learned shapes and zero the counters: for tests, and a fresh measurement of ``stats()``."""
     with _lock:
         _shapes.clear()
+        _terms_of_contexts.clear()
         for k in _stats:
             _stats[k] = 0
 
@@ -477,11 +478,23 @@ def _count_locked(name: str) -> None:
     _stats[name] += 1
 
 
+_terms_of_contexts: dict = {}
+
+
 def _new_shape(doc: Any, strings: list, loader) -> tuple[_Shape, _Template | None]:
     """Classify the string leaves of a new shape; also its template if nothing is fixed."""
     contexts: list = []
     _contexts_in(doc, contexts)
-    terms, prefixes = _context_terms(contexts, loader)
+    # The same contexts for every shape of every badge class: their terms are read once per
+    # loader (a loader returns the same document for a URL for as long as it lives).
+    known = (loader, json.dumps(contexts, sort_keys=True))
+    found = _terms_of_contexts.get(known)
+    if found is None:
+        found = _context_terms(contexts, loader)
+        if len(_terms_of_contexts) >= 64:
+            _terms_of_contexts.clear()
+        _terms_of_contexts[known] = found
+    terms, prefixes = found
     literal, iri, quads, occurrences = _classify(doc, strings, set(range(len(strings))), loader)
     # An IRI this document cannot substitute (a term such as proofPurpose's
     # 'assertionMethod', a blank node id) is most likely the same in the next one: fixed.

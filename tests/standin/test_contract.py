@@ -87,6 +87,10 @@ def test_s1_problem_weighted_score_changed(student, block, recorder):
     assert isinstance(sent["course_id"], str) and isinstance(sent["usage_id"], str)  # strings, not keys
     assert sent["user_id"] == student.id and sent["sender"] is None
     assert compat.get_platform_object("PROBLEM_WEIGHTED_SCORE_CHANGED") is platform.PROBLEM_WEIGHTED_SCORE_CHANGED
+    # the points it carries are the stored ones (a score rule on the problem takes them from here)
+    stored = compat.block_score(student, sent["course_id"], sent["usage_id"])
+    assert (sent["weighted_earned"], sent["weighted_possible"]) == (stored.earned, stored.possible)
+    assert sent["score_deleted"] is False
 
 
 def test_s2_subsection_score_changed(student, block, recorder):
