@@ -220,6 +220,7 @@ def block_score(user, course_key, usage_key):
     return total(tree, row, scores, graded_only=False)
 
 
+@_counted("scores")
 def block_scores(user, course_key, usage_keys):
     """``block_score`` of many blocks with one read of the course and of the learner's scores."""
     course = get_course(course_key)
