@@ -7,6 +7,7 @@ refreshes docs/screenshots/course-team-*.png.
 """
 
 import pytest
+from playwright.sync_api import expect
 
 from lms_standin.demo_course import COURSE_KEY
 from tests.browser.conftest import sign_in
@@ -55,11 +56,12 @@ def test_course_team_manages_a_badge(new_page, screenshot, team_course):
     page.get_by_role("link", name="Data Wrangler").click()
     page.get_by_label("Search recipients").fill("a")
     page.get_by_role("button", name="Search").click()
-    assert page.get_by_role("table", name="2 awards").is_visible()  # ada and alan, not grace
+    expect(page.get_by_role("table", name="2 awards")).to_be_visible()  # ada and alan, not grace
     page.get_by_label("Search recipients").fill("")
     page.get_by_label("State").select_option("revoked")
     page.get_by_role("button", name="Search").click()
-    assert page.get_by_role("table", name="1 award").get_by_role("cell", name="Submitted someone else's notebook.").is_visible()
+    expect(page.get_by_role("table", name="1 award").get_by_role("cell", name="Submitted someone else's notebook.")
+           ).to_be_visible()
     page.get_by_label("State").select_option("")
     page.get_by_role("button", name="Search").click()
     screenshot(page, "course-team-badge")
@@ -103,7 +105,8 @@ def test_course_team_manages_a_badge(new_page, screenshot, team_course):
     assert page.get_by_role("status").inner_text() == "The award was revoked."
 
     page.get_by_role("link", name="Award history").click()
-    assert page.get_by_role("cell", name="Awarded to the wrong learner.").is_visible()
+    # is_visible() does not wait: on a loaded machine the history page may still be loading
+    expect(page.get_by_role("cell", name="Awarded to the wrong learner.")).to_be_visible()
     assert page.get_by_role("link", name="Evidence link").first.get_attribute("href") == "https://portfolio.example/barbara"
 
 
