@@ -4,14 +4,17 @@
 (function (global) {
   "use strict";
   var catalog = {
+    "CFItem, ceasn:Competency, ceterms:Credential… or ext:YourType": "CFItem, ceasn:Competency, ceterms:Credential… أو ext:YourType",
     "Checking your progress…": "جارٍ التحقق من تقدّمك…",
     "Code": "الرمز",
     "Condition {number}": "الشرط {number}",
     "Condition {number} removed.": "أُزيل الشرط {number}.",
     "Copy the link from the verification page's address bar.": "انسخ الرابط من شريط العنوان في صفحة التحقق.",
     "Framework": "الإطار",
+    "From the taxonomy {taxonomy}; its code and web address are filled in when you save.": "من التصنيف {taxonomy}؛ يُملأ رمزها وعنوان الويب الخاص بها عند الحفظ.",
     "Link copied.": "تم نسخ الرابط.",
     "New badge image (not saved yet)": "صورة الشارة الجديدة (لم تُحفظ بعد)",
+    "No skill matches.": "لا توجد مهارة مطابقة.",
     "Not saved: please fix the errors.": "لم يُحفظ: يُرجى تصحيح الأخطاء.",
     "Nothing to choose from yet.": "لا يوجد ما يمكن اختياره بعد.",
     "Progress updated.": "تم تحديث التقدّم.",
@@ -22,9 +25,12 @@
     "Skill name": "اسم المهارة",
     "Skill {number}": "المهارة {number}",
     "Skill {number} removed.": "أُزيلت المهارة {number}.",
+    "Skill {skill} added.": "أُضيفت المهارة {skill}.",
+    "Target type": "نوع الهدف",
     "The badge could not be saved.": "تعذّر حفظ الشارة.",
     "The badge could not be saved: the server did not answer. Try again.": "تعذّر حفظ الشارة: لم يستجب الخادم. حاول مرة أخرى.",
     "The preview could not be made.": "تعذّر إنشاء المعاينة.",
+    "The search failed.": "فشل البحث.",
     "This badge's rule was made outside this editor; it is kept unless you add conditions.": "أُنشئت قاعدة هذه الشارة خارج هذا المحرر؛ وتُحفظ ما لم تُضف شروطًا.",
     "Upload a PNG or SVG file.": "ارفع ملف PNG أو SVG.",
     "Web address": "عنوان الويب",
@@ -34,7 +40,10 @@
     "problem": "مسألة",
     "section": "قسم",
     "subsection": "قسم فرعي",
-    "unit": "وحدة"
+    "unit": "وحدة",
+    "{field}: {message}": "{field}: {message}",
+    "{group}, {field}": "{group}، {field}",
+    "{skill} is already among the badge's skills.": "{skill} موجودة بالفعل ضمن مهارات الشارة."
   };
   function pluralidx(n) {
     var v = ((n == 0 ? 0 : n == 1 ? 1 : n == 2 ? 2 : n % 100 >= 3 && n % 100 <= 10 ? 3 : n % 100 >= 11 && n % 100 <= 99 ? 4 : 5));

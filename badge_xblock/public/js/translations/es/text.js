@@ -4,14 +4,17 @@
 (function (global) {
   "use strict";
   var catalog = {
+    "CFItem, ceasn:Competency, ceterms:Credential… or ext:YourType": "CFItem, ceasn:Competency, ceterms:Credential… o ext:TuTipo",
     "Checking your progress…": "Comprobando tu progreso…",
     "Code": "Código",
     "Condition {number}": "Condición {number}",
     "Condition {number} removed.": "Condición {number} quitada.",
     "Copy the link from the verification page's address bar.": "Copia el enlace desde la barra de direcciones de la página de verificación.",
     "Framework": "Marco",
+    "From the taxonomy {taxonomy}; its code and web address are filled in when you save.": "De la taxonomía {taxonomy}; su código y su dirección web se rellenan al guardar.",
     "Link copied.": "Enlace copiado.",
     "New badge image (not saved yet)": "Nueva imagen de la insignia (aún sin guardar)",
+    "No skill matches.": "Ninguna competencia coincide.",
     "Not saved: please fix the errors.": "No guardado: corrige los errores.",
     "Nothing to choose from yet.": "Todavía no hay nada que elegir.",
     "Progress updated.": "Progreso actualizado.",
@@ -22,9 +25,12 @@
     "Skill name": "Nombre de la competencia",
     "Skill {number}": "Competencia {number}",
     "Skill {number} removed.": "Competencia {number} quitada.",
+    "Skill {skill} added.": "Competencia {skill} añadida.",
+    "Target type": "Tipo de objetivo",
     "The badge could not be saved.": "No se pudo guardar la insignia.",
     "The badge could not be saved: the server did not answer. Try again.": "No se pudo guardar la insignia: el servidor no respondió. Inténtalo de nuevo.",
     "The preview could not be made.": "No se pudo generar la vista previa.",
+    "The search failed.": "La búsqueda falló.",
     "This badge's rule was made outside this editor; it is kept unless you add conditions.": "La regla de esta insignia se creó fuera de este editor; se conserva a menos que añadas condiciones.",
     "Upload a PNG or SVG file.": "Sube un archivo PNG o SVG.",
     "Web address": "Dirección web",
@@ -34,7 +40,10 @@
     "problem": "problema",
     "section": "sección",
     "subsection": "subsección",
-    "unit": "unidad"
+    "unit": "unidad",
+    "{field}: {message}": "{field}: {message}",
+    "{group}, {field}": "{group}, {field}",
+    "{skill} is already among the badge's skills.": "{skill} ya está entre las competencias de la insignia."
   };
   function pluralidx(n) {
     var v = ((n == 1 ? 0 : n != 0 && n % 1000000 == 0 ? 1 : 2));

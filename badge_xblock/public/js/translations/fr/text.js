@@ -4,14 +4,17 @@
 (function (global) {
   "use strict";
   var catalog = {
+    "CFItem, ceasn:Competency, ceterms:Credential… or ext:YourType": "CFItem, ceasn:Competency, ceterms:Credential… ou ext:VotreType",
     "Checking your progress…": "Vérification de votre progression…",
     "Code": "Code",
     "Condition {number}": "Condition {number}",
     "Condition {number} removed.": "Condition {number} retirée.",
     "Copy the link from the verification page's address bar.": "Copiez le lien depuis la barre d'adresse de la page de vérification.",
     "Framework": "Référentiel",
+    "From the taxonomy {taxonomy}; its code and web address are filled in when you save.": "Issue de la taxonomie {taxonomy} ; son code et son adresse web sont renseignés lors de l'enregistrement.",
     "Link copied.": "Lien copié.",
     "New badge image (not saved yet)": "Nouvelle image du badge (pas encore enregistrée)",
+    "No skill matches.": "Aucune compétence ne correspond.",
     "Not saved: please fix the errors.": "Non enregistré : veuillez corriger les erreurs.",
     "Nothing to choose from yet.": "Rien à choisir pour l'instant.",
     "Progress updated.": "Progression mise à jour.",
@@ -22,9 +25,12 @@
     "Skill name": "Nom de la compétence",
     "Skill {number}": "Compétence {number}",
     "Skill {number} removed.": "Compétence {number} retirée.",
+    "Skill {skill} added.": "Compétence {skill} ajoutée.",
+    "Target type": "Type de cible",
     "The badge could not be saved.": "Le badge n'a pas pu être enregistré.",
     "The badge could not be saved: the server did not answer. Try again.": "Le badge n'a pas pu être enregistré : le serveur n'a pas répondu. Réessayez.",
     "The preview could not be made.": "L'aperçu n'a pas pu être créé.",
+    "The search failed.": "La recherche a échoué.",
     "This badge's rule was made outside this editor; it is kept unless you add conditions.": "La règle de ce badge a été créée en dehors de cet éditeur ; elle est conservée sauf si vous ajoutez des conditions.",
     "Upload a PNG or SVG file.": "Téléversez un fichier PNG ou SVG.",
     "Web address": "Adresse web",
@@ -34,7 +40,10 @@
     "problem": "problème",
     "section": "section",
     "subsection": "sous-section",
-    "unit": "unité"
+    "unit": "unité",
+    "{field}: {message}": "{field} : {message}",
+    "{group}, {field}": "{group}, {field}",
+    "{skill} is already among the badge's skills.": "{skill} fait déjà partie des compétences du badge."
   };
   function pluralidx(n) {
     var v = ((n == 0 || n == 1) ? 0 : n != 0 && n % 1000000 == 0 ? 1 : 2);
