@@ -312,7 +312,7 @@ PAGES = [
          isolate=ADMIN),
     # the course team's dashboard (course staff, no admin rights)
     Page("course-badges-staff", "tess", lambda w: f"/badges/course/{w.course_key}/"),
-    Page("course-team-dashboard", "tess", lambda w: _team(w)),
+    Page("course-team-dashboard", "tess", _team),
     Page("course-team-badge", "tess", lambda w: _team(w, w.analyst.uuid)),
     Page("course-team-badge-search", "tess", lambda w: _team(w, w.analyst.uuid) + "?q=ada&state="),
     Page("course-team-badge-no-result", "tess", lambda w: _team(w, w.analyst.uuid) + "?q=nobody&state=revoked"),
@@ -321,7 +321,7 @@ PAGES = [
     Page("course-team-learner", "tess", _team_learner),
     Page("course-team-learner-error", "tess", _team_learner, prepare=_revoke_without_reason),
     Page("course-team-learner-suspended", "tess", _team_learner, setup=_suspended),
-    Page("course-team-history", "tess", lambda w: _team(w, "history")),
+    Page("course-team-history", "tess", lambda w: _team(w, "history"), setup=_suspended),  # one entry at least
     Page("course-team-award", "tess", lambda w: _team(w, w.analyst.uuid, "award")),
     Page("course-team-award-dry-run", "tess", lambda w: _team(w, w.analyst.uuid, "award"), prepare=_award_dry_run),
     Page("course-team-award-errors", "tess", lambda w: _team(w, w.analyst.uuid, "award"), prepare=_award_errors),
