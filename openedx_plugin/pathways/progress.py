@@ -28,6 +28,7 @@ class Step:
     course_url: str | None
     held: bool
     optional: bool = False
+    course_name: str = ""  # the course's display name (its key when the platform has none)
 
 
 @dataclass
@@ -99,12 +100,14 @@ def pathways_in_progress(user):
              for uuid in milestone.badges + milestone.optional}
     badges = {str(uuid): (badge_name, course) for uuid, badge_name, course in
               BadgeClass.objects.filter(uuid__in=valid_uuids(named)).values_list("uuid", "name", "course_key")}
-    pathways = [_progress(uuid, name, course_key, milestones, held, badges)
+    # Learners know courses by name: one query for every course the steps name, whatever their number.
+    names = compat.course_names({course for _name, course in badges.values()})
+    pathways = [_progress(uuid, name, course_key, milestones, held, badges, names)
                 for uuid, name, course_key, milestones in found]
     return sorted(pathways, key=lambda pathway: (pathway.name.casefold(), pathway.uuid))
 
 
-def _progress(uuid, name, course_key, milestones, held, badges):
+def _progress(uuid, name, course_key, milestones, held, badges, names):
     pathway = PathwayProgress(uuid=uuid, name=name, course_key=course_key)
     next_given = False
     for number, milestone in enumerate(milestones, start=1):
@@ -114,7 +117,8 @@ def _progress(uuid, name, course_key, milestones, held, badges):
                 continue  # a badge deleted since: nothing the learner can do about it
             badge_name, badge_course = badges[badge_uuid]
             steps.append(Step(uuid=badge_uuid, name=badge_name, course_key=badge_course,
-                              course_url=_course_url(badge_course), held=badge_uuid in held, optional=optional))
+                              course_url=_course_url(badge_course), held=badge_uuid in held, optional=optional,
+                              course_name=names.get(badge_course, badge_course)))
         have = sum(1 for step in steps if step.held and not step.optional)
         if have >= milestone.needed:
             state = DONE

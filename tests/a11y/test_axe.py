@@ -53,6 +53,8 @@ class Page:
     # Where author-written text must be isolated (dir="auto" or <bdi>): the plugin's own markup.
     # None for pages drawn by Django's admin templates, whose cells hold one name each.
     isolate: str | None = "body"
+    status: int = 200  # what the page answers (a plain 404 page is a page too)
+    focusable: bool = True  # False: a plain page with nothing to Tab to (checked to be so)
 
 
 class World:
@@ -62,7 +64,7 @@ class World:
         from django.contrib.auth.models import Permission
         from django.utils import timezone
 
-        from lms_standin.courseware import enroll
+        from lms_standin.courseware import enroll, grant_role
         from lms_standin.demo_badges import create_demo_badges
         from lms_standin.demo_course import COURSE_KEY, create_demo_course, usage_key
         from openedx_plugin.credentials import issuing
@@ -102,10 +104,15 @@ class World:
         self.badgr = BackpackProvider.objects.create(kind="badgr", name="Badgr", base_url="https://badgr.invalid",
                                                      settings={"region": "eu"})
         self.dcc = BackpackProvider.objects.create(kind="dcc", name="Learner Credential Wallet")
+        # The course team: course staff through the platform's course roles, no admin rights.
+        self.teacher = users.objects.create_user("tess", "tess@example.com", PASSWORD, first_name="Tess",
+                                                 last_name="Ng")
+        grant_role(self.teacher, course)
+        self.extra_texts = set()  # author text that only some pages' setup adds
 
     def author_texts(self):
         """Text written by authors, operators and learners that the pages show."""
-        texts = {"Demo University", "Awarded by mistake.", "Data analysis"}
+        texts = {"Demo University", "Awarded by mistake.", "Data analysis", *self.extra_texts}
         for badge in (self.reader, self.analyst, self.pathway):
             texts.update({badge.name, badge.description, badge.criteria_narrative})
         return sorted(text for text in texts if text)
@@ -145,6 +152,113 @@ def _key_compromise_form(page, world):
     page.select_option("select[name=action]", "mark_compromised")
     page.locator("button[name=index]").click()
     page.wait_for_load_state()
+
+
+def _team(world, *parts):
+    """A page of the course team's dashboard."""
+    return "/".join([f"/badges/course/{world.course_key}/manage", *(str(part) for part in parts)]) + "/"
+
+
+def _team_learner(world):
+    return _team(world, world.analyst.uuid, "learners", world.ada.pk)
+
+
+def _suspended(world):
+    from openedx_plugin.course_team import services
+
+    services.suspend(world.award, actor=world.teacher, reason="Under review for plagiarism.")
+    world.extra_texts.add("Under review for plagiarism.")
+
+
+# The states below are reached with selectors, not labels: they run in Arabic too.
+def _revoke_without_reason(page, world):
+    page.locator('form[action$="/revoke/"] button[type=submit]').first.click()
+    page.wait_for_load_state()
+    page.locator("[role=alert]").first.wait_for()
+
+
+def _reissue_unconfirmed(page, world):
+    page.locator('form[action$="/reissue/"] button[type=submit]').click()
+    page.wait_for_load_state()
+    page.locator("[role=alert]").first.wait_for()
+
+
+def _award_dry_run(page, world):
+    """bo is awarded, ada holds it already, one line names nobody: the dry run's report."""
+    page.fill("[name=learners]", "bo\nada\nnobody@example.com")
+    page.fill("[name=reason]", "Led the lab session on data cleaning.")
+    page.fill("[name=narrative]", "Ran the lab's census clean-up with the group.")
+    page.fill("[name=url]", "https://portfolio.example/bo")
+    page.locator("main form button[type=submit], form:has([name=learners]) button[type=submit]").last.click()
+    page.wait_for_load_state()
+    assert page.locator("[name=dry_run]").is_checked()
+    world.extra_texts.add("Ran the lab's census clean-up with the group.")
+
+
+def _award_errors(page, world):
+    page.locator("form:has([name=learners]) button[type=submit]").click()
+    page.wait_for_load_state()
+    page.locator("[role=alert]").first.wait_for()
+
+
+def _pathway_errors(page, world):
+    """Milestone 1 set to "at least" with more badges than it holds: the summary and the field message."""
+    page.locator("#id_m0-mode_1").check()
+    page.locator("#id_m0-at_least").fill("5")
+    page.locator("button.obp-save").click()
+    page.wait_for_load_state()
+    page.locator("#obp-error-summary").wait_for()
+
+
+def _learner_underway(world):
+    """bo: the analyst badge, expiring in nine days; the pathway half done; its skill in the profile."""
+    from django.utils import timezone
+
+    from openedx_plugin.credentials import issuing
+    from openedx_plugin.models import Award
+
+    award, _ = issuing.award_badge(world.analyst, world.bo)
+    Award.objects.filter(pk=award.pk).update(valid_until=timezone.now() + timedelta(days=9))
+
+
+def _public_profile(world):
+    from openedx_plugin.models import LearnerProfile
+
+    LearnerProfile.objects.create(user=world.ada, slug="ada-lovelace", public=True, show_name=True,
+                                  headline="Data analyst in training")
+    world.extra_texts.add("Data analyst in training")
+
+
+def _private_award(world):
+    from openedx_plugin.models import Award
+
+    Award.objects.filter(pk=world.award.pk).update(public=False)
+
+
+def _taxonomy(world):
+    from lms_standin.demo_skills import import_demo_taxonomy, tag_demo_course
+    from openedx_plugin import compat
+    from openedx_plugin.skills import taxonomies
+
+    compat.import_taxonomy(taxonomies.LEVELS_NAME, taxonomies.LEVELS_EXPORT_ID, taxonomies.shipped_levels_bytes())
+    taxonomy = import_demo_taxonomy()
+    tag_demo_course(taxonomy.id)
+    world.extra_texts.update({"Data visualisation", "Demo Data Skills"})
+    return taxonomy
+
+
+def _skills_chosen(world):
+    """The block's badge aligned to two skills of the taxonomy, with a level and a category."""
+    from openedx_plugin import api
+
+    taxonomy = _taxonomy(world)
+    alignments = [api.skill_alignment(None, world.course_key, taxonomy.id, value, "CFItem")
+                  for value in ("Data analysis", "Data visualisation")]
+    api.save_badge(world.course_key, {"name": world.analyst.name, "description": world.analyst.description,
+                                      "criteria_narrative": world.analyst.criteria_narrative,
+                                      "alignments": alignments, "level": "Advanced", "category": "Data science"},
+                   badge_uuid=str(world.analyst.uuid))
+    world.extra_texts.add("Data science")
 
 
 BLOCK = ".openedx-badge, .openedx-badge-editor"  # the block's markup in the LMS page or Studio
@@ -191,6 +305,42 @@ PAGES = [
     Page("admin-key-compromise", "admin", lambda w: "/admin/openedx_badges/signingkey/",
          prepare=_key_compromise_form, isolate=ADMIN),
     Page("admin-overview", "operator", lambda w: "/admin/openedx_badges/awardoverview/", isolate=ADMIN),
+    Page("admin-pathway-editor", "admin", lambda w: f"/admin/openedx_badges/badgeclass/{w.pathway.pk}/pathway/",
+         isolate=ADMIN),
+    Page("admin-pathway-editor-errors", "admin",
+         lambda w: f"/admin/openedx_badges/badgeclass/{w.pathway.pk}/pathway/", prepare=_pathway_errors,
+         isolate=ADMIN),
+    # the course team's dashboard (course staff, no admin rights)
+    Page("course-badges-staff", "tess", lambda w: f"/badges/course/{w.course_key}/"),
+    Page("course-team-dashboard", "tess", _team),
+    Page("course-team-badge", "tess", lambda w: _team(w, w.analyst.uuid)),
+    Page("course-team-badge-search", "tess", lambda w: _team(w, w.analyst.uuid) + "?q=ada&state="),
+    Page("course-team-badge-no-result", "tess", lambda w: _team(w, w.analyst.uuid) + "?q=nobody&state=revoked"),
+    Page("course-team-badge-reissued", "tess", lambda w: _team(w, w.analyst.uuid) + "?reissued=2"),
+    Page("course-team-reissue-error", "tess", lambda w: _team(w, w.analyst.uuid), prepare=_reissue_unconfirmed),
+    Page("course-team-learner", "tess", _team_learner),
+    Page("course-team-learner-error", "tess", _team_learner, prepare=_revoke_without_reason),
+    Page("course-team-learner-suspended", "tess", _team_learner, setup=_suspended),
+    Page("course-team-history", "tess", lambda w: _team(w, "history"), setup=_suspended),  # one entry at least
+    Page("course-team-award", "tess", lambda w: _team(w, w.analyst.uuid, "award")),
+    Page("course-team-award-dry-run", "tess", lambda w: _team(w, w.analyst.uuid, "award"), prepare=_award_dry_run),
+    Page("course-team-award-errors", "tess", lambda w: _team(w, w.analyst.uuid, "award"), prepare=_award_errors),
+    # pathways: the course team's editor and the course's list
+    Page("pathway-editor", "tess", lambda w: f"/badges/pathways/{w.pathway.uuid}/"),
+    Page("pathway-editor-errors", "tess", lambda w: f"/badges/pathways/{w.pathway.uuid}/",
+         prepare=_pathway_errors),
+    Page("pathway-course", "tess", lambda w: f"/badges/pathways/course/{w.course_key}/"),
+    # the learner's pages of issue 18, the skill page, the block's editor with skills
+    Page("wallet-underway", "bo", lambda w: "/badges/wallet/", setup=_learner_underway),
+    Page("wallet-skills", "ada", lambda w: "/badges/wallet/", setup=_skills_chosen),
+    Page("wallet-profile-settings", "ada", lambda w: "/badges/wallet/profile/", setup=_public_profile),
+    Page("public-profile", None, lambda w: "/badges/u/ada-lovelace/", setup=_public_profile),
+    Page("certificate", "ada", lambda w: f"/badges/wallet/{w.award.uuid}/certificate/"),
+    Page("verify-private", None, lambda w: f"/badges/verify/{w.award.uuid}", setup=_private_award, status=404,
+         focusable=False),
+    Page("skill", None, lambda w: "/badges/skills/demo-data-skills/DS-ANALYSE", setup=_skills_chosen),
+    Page("studio-editor-skills", "author", lambda w: f"/studio/{w.block_key}/", setup=_skills_chosen,
+         isolate=BLOCK),
 ]
 
 
@@ -314,7 +464,7 @@ def test_no_axe_violation(entry, world, browser, live_server, screenshot):
             for width in WIDTHS:
                 page.set_viewport_size({"width": width, "height": 900})
                 response = page.goto(entry.url(world))
-                assert response.ok, f"{entry.name}: {response.status} at {page.url}"
+                assert response.status == entry.status, f"{entry.name}: {response.status} at {page.url}"
                 assert page.evaluate("document.documentElement.lang") == language
                 if entry.prepare:
                     entry.prepare(page, world)
@@ -327,7 +477,9 @@ def test_no_axe_violation(entry, world, browser, live_server, screenshot):
                 overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
                 if overflow > 0:  # WCAG 1.4.10 Reflow: no sideways scrolling at a phone's width
                     violations.append({"rule": "page-wider-than-viewport", "nodes": [f"{overflow}px too wide"]})
-                if (language, width) in (("en", 1280), ("ar", 375)):
+                if not entry.focusable:
+                    assert not page.locator("a[href], button, input, select, textarea, [tabindex]").count()
+                elif (language, width) in (("en", 1280), ("ar", 375)):
                     unfocusable = focus_without_indicator(page)
                     if unfocusable:
                         violations.append({"rule": "focus-not-visible", "nodes": unfocusable})

@@ -81,7 +81,7 @@ def test_query_count_does_not_grow_with_the_badges_held(site, learner, issuer, e
         set_rule(badge, {"kind": "badges", "badges": [uid(site["a1"]), uid(site["a2"])]})
         award(make_badge(issuer, f"Held {number}", COURSE_B), learner)
     pathways_in_progress(learner)  # the rule index is loaded once per process, not per request
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):  # held badges, rules, the badges they name, those badges' course names
         found = pathways_in_progress(learner)
     assert len(found) == 1 + extra
 
@@ -119,3 +119,18 @@ def test_the_api_gives_the_requesters_own(client, site, learner, other_learner):
     assert theirs["milestones"][1]["state"] == "done" and theirs["milestones"][0]["have"] == 0
     client.logout()
     assert client.get("/badges/api/v1/pathways/").status_code in (401, 403)
+
+
+def test_steps_name_their_course_as_learners_know_it(site, learner):
+    """The wallet's "go to" link names the course, not its key; a course the platform has no name for keeps its key."""
+    from lms_standin.models import Course
+
+    from .conftest import COURSE_A
+
+    Course.objects.create(course_key=COURSE_A, display_name="Python for Data Analysis")
+    set_rule(site["p"], milestone_rule(site))
+    award(site["b1"], learner)
+    first, second = pathways_in_progress(learner)[0].milestones
+    assert [s.course_name for s in first.steps] == ["Python for Data Analysis", "Python for Data Analysis",
+                                                    site["c1"].course_key]
+    assert {s.course_name for s in second.steps} == {COURSE_B}

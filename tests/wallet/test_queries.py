@@ -8,7 +8,7 @@ pytestmark = pytest.mark.django_db
 MAX_QUERIES = 10
 # The wallet page also reads the course names, every award's skills and the public profile,
 # and saves the chosen filters in the session when they change (an UPDATE in a savepoint).
-WALLET_MAX_QUERIES = 15  # and the pathways in progress: three queries (pathways.progress)
+WALLET_MAX_QUERIES = 15  # and the pathways in progress: four queries (pathways.progress)
 
 
 @pytest.fixture(params=[50, 200])
