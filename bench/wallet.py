@@ -71,9 +71,10 @@ def measure(client, url, requests):
     times, cpu = [], []
     for _ in range(requests):
         t0, c0 = time.perf_counter(), time.process_time()
-        client.get(url)
+        status = client.get(url).status_code
         times.append(time.perf_counter() - t0)
         cpu.append(time.process_time() - c0)
+        assert status == 200, (url, status)  # a 429 or an error would be timed as a page
     times.sort()
     cpu.sort()
     index = min(len(times) - 1, int(len(times) * 0.95))
@@ -85,6 +86,12 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=60)
     args = parser.parse_args()
     label = _common.setup_django("wallet")
+    from django.conf import settings
+
+    from openedx_plugin.conf import RATE_LIMIT_DEFAULTS
+
+    # One client asks hundreds of times a minute: the rate limits would answer 429 instead of the page.
+    settings.OPENEDX_BADGES_RATE_LIMITS = dict.fromkeys(RATE_LIMIT_DEFAULTS)
     try:
         from django.test import Client
 
@@ -113,8 +120,11 @@ def main() -> int:
                 results[name] = measure(client, url.format(name="few" if name == "10" else "many"), args.requests)
             (q10, p10, c10), (q1000, p1000, c1000) = results["10"], results["1000"]
             # Issue 18's target for the learner's pages: p95 under 200 ms with 1,000 badges.
+            # The wallet page also reads course names, skills, pathways and the public profile: its
+            # bound is tests/wallet/test_queries.py's WALLET_MAX_QUERIES; what matters is "= 10 badges".
+            bound = 15 if title == "wallet page" else 10
             _common.row(f"(e) {title}, 1,000 badges: queries", q1000, q10, q1000 / q10 if q10 else "-",
-                        "<= 10, = 10 badges", q1000 <= 10 and q1000 == q10)
+                        f"<= {bound}, = 10 badges", q1000 <= bound and q1000 == q10)
             _common.row(f"(e) {title}, 1,000 badges: p95 (ms)", p1000, p10, p1000 / p10, "< 200 ms", p1000 < 200)
             # The same requests' CPU time in this process (the view, the ORM, the template): what
             # the page costs when the machine is shared and the wall-clock p95 includes waiting.
