@@ -56,6 +56,10 @@ def bus(settings):
 
 
 def _start_consumer(prefix, output):
+    # The consumer's group is made here, reading from the stream's start: made by the consumer
+    # (edx-event-bus-redis creates it at the stream's end, "$"), it could come after the test's
+    # first event on a busy machine and never see it. The consumer finds the group and keeps it.
+    _redis().xgroup_create(f"{prefix}-{TOPIC}", f"{prefix}-consumers", id="0", mkstream=True)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen(  # noqa: S603
         [sys.executable, str(ROOT / "tests/visibility/bus_consumer.py"), REDIS_URL, prefix, str(output)],
