@@ -6,10 +6,12 @@ so a worker killed mid-task or a message delivered twice never makes two awards.
 """
 
 import logging
+import random
+import time
 from functools import partial
 
 from celery import Task, shared_task
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, OperationalError, transaction
 
 from . import conf
 from .awards import awarding
@@ -116,6 +118,49 @@ def on_commit_certificate_revoked(user_id, course_key, trigger):
     transaction.on_commit(send)
 
 
+# MySQL/MariaDB "Deadlock found when trying to get lock" and PostgreSQL's deadlock_detected.
+_DEADLOCK_MYSQL = 1213
+_DEADLOCK_POSTGRES = "40P01"
+DEADLOCK_RERUNS = 3
+
+
+def is_deadlock(exc):
+    """True for the database's deadlock error: the server rolled back one of two transactions."""
+    if not isinstance(exc, OperationalError):
+        return False
+    cause = exc.__cause__
+    return (exc.args[:1] == (_DEADLOCK_MYSQL,) or getattr(cause, "args", ())[:1] == (_DEADLOCK_MYSQL,)
+            or getattr(cause, "pgcode", None) == _DEADLOCK_POSTGRES
+            or getattr(cause, "sqlstate", None) == _DEADLOCK_POSTGRES)
+
+
+def rerun_on_deadlock(func, *args):
+    """
+    Run ``func(*args)``, running it again at once (up to DEADLOCK_RERUNS times) when the
+    database picked one of its transactions as a deadlock's victim.
+
+    Two evaluations of the same learner in two worker processes (a learner answering
+    twice in quick succession, or the sweeper queueing the evaluations kept during a
+    broker outage) write the same award and progress rows, and InnoDB may break their
+    lock wait by rolling one back. MySQL's manual asks applications to re-issue such a
+    transaction; an evaluation is idempotent (the award's unique constraint decides), so
+    running it again is safe, and doing it here costs milliseconds where celery's retry
+    waits its backoff. Other database errors (a lost connection, a database that is
+    down) still go to celery's retries with backoff.
+    """
+    reruns = 0
+    while True:
+        try:
+            return func(*args)
+        except OperationalError as exc:
+            reruns += 1
+            if not is_deadlock(exc) or reruns > DEADLOCK_RERUNS:
+                raise
+            log.info("Deadlock in %s for %s; running it again (%d of %d).", getattr(func, "__name__", func),
+                     args[:2], reruns, DEADLOCK_RERUNS)
+            time.sleep(random.uniform(0.005, 0.05 * reruns))  # lets the other transaction commit first
+
+
 class EvaluationTask(Task):
     """
     Retried on database errors for about half an hour (20 retries, backoff capped at
@@ -145,7 +190,7 @@ class EvaluationTask(Task):
 def evaluate_learner(self, user_id, course_key, trigger):  # pylint: disable=unused-argument
     """Evaluate the rules of ``course_key`` (and the pathways they feed) for one learner."""
 
-    awards = awarding.evaluate_learner(user_id, course_key, trigger)
+    awards = rerun_on_deadlock(awarding.evaluate_learner, user_id, course_key, trigger)
     return [str(award.uuid) for award in awards]
 
 
@@ -156,7 +201,8 @@ def evaluate_learner(self, user_id, course_key, trigger):  # pylint: disable=unu
 def certificate_revoked(self, user_id, course_key, trigger):  # pylint: disable=unused-argument
     """Revoke the badges a revoked certificate earned (``awarding.certificate_revoked``); retried as evaluations are."""
 
-    return [str(award.uuid) for award in awarding.certificate_revoked(user_id, course_key, trigger)]
+    revoked = rerun_on_deadlock(awarding.certificate_revoked, user_id, course_key, trigger)
+    return [str(award.uuid) for award in revoked]
 
 
 @shared_task(name="openedx_badges.sweep_pending")

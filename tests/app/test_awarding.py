@@ -294,3 +294,29 @@ def test_a_rolled_back_first_signal_does_not_swallow_the_next(passed_rule, learn
             send_passing(learner)
     assert apply_async.call_count == 1
     assert "coalesced" not in apply_async.call_args.kwargs["args"][2]
+
+
+def test_a_deadlock_victim_is_evaluated_again_at_once(platform, passed_rule, learner):
+    """InnoDB's deadlock error reruns the evaluation in the task (no celery retry); other errors still retry."""
+    from django.db import OperationalError  # pylint: disable=import-outside-toplevel
+
+    platform.GRADES[(learner.id, COURSE)] = (0.95, True)
+    real, calls = awarding.evaluate_learner, []
+
+    def deadlock_once(*args, **kwargs):
+        calls.append(args)
+        if len(calls) == 1:
+            raise OperationalError(1213, "Deadlock found when trying to get lock; try restarting transaction")
+        return real(*args, **kwargs)
+
+    with mock.patch.object(awarding, "evaluate_learner", side_effect=deadlock_once), \
+            mock.patch.object(tasks.time, "sleep"):
+        result = tasks.evaluate_learner.apply(args=[learner.id, COURSE, {"event": "test"}])
+    assert result.successful() and len(calls) == 2 and Award.objects.count() == 1
+
+    gone = OperationalError(2006, "MySQL server has gone away")
+    with mock.patch.object(awarding, "evaluate_learner", side_effect=gone) as evaluate, \
+            mock.patch.object(tasks.evaluate_learner, "retry", side_effect=RuntimeError("retried")) as retry:
+        with pytest.raises(RuntimeError, match="retried"):
+            tasks.evaluate_learner.apply(args=[learner.id, COURSE, {"event": "test"}], throw=True)
+    assert evaluate.call_count == 1 and retry.call_count == 1  # celery's backoff, not a rerun here

@@ -249,3 +249,14 @@ def passing_learners(course, count, prefix):
         [ProblemScore(user=user, block=problem, earned=problem.max_points, possible=problem.max_points, modified=now)
          for user in users for problem in problems], batch_size=2000)
     return users
+
+
+def latest_deadlock():
+    """InnoDB's report of the last deadlock it broke (for a failing test's message), or ''."""
+    from django.db import connection  # pylint: disable=import-outside-toplevel
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW ENGINE INNODB STATUS")
+        status = cursor.fetchone()[2]
+    start = status.find("LATEST DETECTED DEADLOCK")
+    return status[start:status.find("\nTRANSACTIONS\n", start)] if start >= 0 else ""

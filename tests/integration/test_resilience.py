@@ -22,6 +22,7 @@ from .support import (
     BROKER_URL,
     QUEUE,
     VISIBILITY_TIMEOUT,
+    latest_deadlock,
     requires_mariadb,
     use_broker,
     wait_for,
@@ -67,7 +68,7 @@ def test_broker_outage_loses_nothing(student, block, live, monkeypatch):
     assert held(student) == ["Data Analyst", "Data Pathway", "Data Reader"]
     assert not PendingEvaluation.objects.exists()
     assert live.worker.succeeded(mark) == len(attempts)
-    assert not live.worker.problems(mark)
+    assert not live.worker.problems(mark), latest_deadlock()
 
 
 def status_list_of(issuer, django_user_model):
