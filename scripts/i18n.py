@@ -33,6 +33,7 @@ import ast
 import io
 import json
 import os
+import re
 import struct
 import sys
 import tempfile
@@ -397,17 +398,45 @@ def extract(package, domain, spec):
             msgid = values[0] if len(values) == 1 else tuple(values[:2])
             catalog.add(msgid, locations=[(relative, lineno)], auto_comments=comments, context=context,
                         flags=_flags(msgid))
+    _set_format_flags(catalog)
     return catalog
 
 
+# What makes a msgid %-formatted here: a named directive (Django's ValidationError params,
+# blocktrans variables), a bare %s or %d, or %% (blocktrans escapes a literal % that way).
+# Babel and gettext guess more widely: to them "{percent}% of" holds the directive "% o".
+PERCENT_DIRECTIVE = re.compile(r"%\(\w+\)|%[sd%]")
+
+
 def _flags(msgid):
+    """
+    The format flags of a msgid, which scripts/i18n.py decides rather than Babel.
+
+    A msgid is formatted one way, with % or with str.format, never both. Babel's Message flags
+    python-format wherever it finds something shaped like a %-directive, so "Score at least
+    {percent}% on {name}." (formatted with str.format) would carry python-format for its "% o",
+    and ``msgfmt --check`` would then refuse any translation whose literal % is not followed by
+    a conversion letter. The flags returned here say how the string is formatted and, for the
+    other style, whether its characters (a literal % or a brace) are plain text: ``no-python-format``
+    and ``no-python-brace-format`` stop gettext's tools and translation platforms from guessing.
+    """
     text = msgid if isinstance(msgid, str) else " ".join(msgid)
+    if PERCENT_DIRECTIVE.search(text):
+        return ["python-format"] + (["no-python-brace-format"] if "{" in text or "}" in text else [])
     flags = []
-    if "%(" in text or "%s" in text or "%d" in text:
-        flags.append("python-format")
-    elif "{" in text and "}" in text:
+    if "{" in text and "}" in text:
         flags.append("python-brace-format")
+    if "%" in text:
+        flags.append("no-python-format")
     return flags
+
+
+def _set_format_flags(catalog):
+    """Replace the format flags Babel guessed (or a translation carried over) with ``_flags``'s."""
+    for message in catalog:
+        if message.id:
+            kept = {flag for flag in message.flags if not flag.endswith("-format")}
+            message.flags = kept | set(_flags(message.id))
 
 
 def write_catalogue(catalog, path):
@@ -448,6 +477,7 @@ def extract_all():
                     catalog = Catalog(locale=lang, domain=domain, project="openedx-open-badges")
                 catalog.update(template, no_fuzzy_matching=True)
                 catalog.obsolete.clear()
+                _set_format_flags(catalog)
                 write_catalogue(catalog, path)
                 missing = sum(1 for m in catalog if m.id and not (all(m.string) if m.pluralizable else m.string))
                 print(f"  {lang}: {missing} untranslated")
