@@ -470,7 +470,11 @@ class BadgeXBlock(XBlock):
             context["elsewhere_text"] = self.ungettext(
                 "You also hold {count} other badge of this course.",
                 "You also hold {count} other badges of this course.", elsewhere["held"]).format(count=elsewhere["held"])
-        for item in learner["progress"]:
+        # An earned badge is the answer to "how far am I?": its block shows the award and the
+        # conditions met, never a "Not yet" line (a rule of alternatives leaves some unmet, a grade
+        # may fall after the award, a badge given by hand may meet none).
+        items = [item for item in learner["progress"] if item["met"]] if state == "earned" else learner["progress"]
+        for item in items:
             target = item.get("target") or 0
             context["progress"].append({
                 "text": item["text"], "met": item["met"],

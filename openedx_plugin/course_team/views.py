@@ -39,10 +39,16 @@ def course_team_view(view):
         if api.course_key_of(course_key) is None:
             raise Http404("No such course.")
         if not compat.is_course_staff(request.user, course_key):
-            return render(request, "openedx_badges/course_team/denied.html", {"course_key": course_key}, status=403)
+            return render(request, "openedx_badges/course_team/denied.html",
+                          {"course_key": course_key, "course_name": course_name(course_key)}, status=403)
         return view(request, course_key, *args, **kwargs)
 
     return csrf_protect(wrapped)
+
+
+def course_name(course_key):
+    """The course's display name (``compat.course_names``, one query), or its key when it has none."""
+    return compat.course_names([course_key]).get(course_key, course_key)
 
 
 def _badge_or_404(course_key, badge_uuid):
@@ -78,7 +84,7 @@ def dashboard(request, course_key):
                                                                         "badge_uuid": badge.uuid})}
             for badge in badges]
     return render(request, "openedx_badges/course_team/dashboard.html", {
-        "course_key": course_key, "rows": rows, "urls": _urls(course_key),
+        "course_key": course_key, "course_name": course_name(course_key), "rows": rows, "urls": _urls(course_key),
         "history": _history_rows(services.history(course_key)[:RECENT_HISTORY]),
     })
 
@@ -233,7 +239,8 @@ def award_action(request, course_key, badge_uuid, award_uuid, action):
             return HttpResponseRedirect(done)
     if award.user is None:
         return render(request, "openedx_badges/course_team/denied.html",
-                      {"course_key": course_key, "message": error or _("Give a reason.")}, status=400)
+                      {"course_key": course_key, "course_name": course_name(course_key),
+                       "message": error or _("Give a reason.")}, status=400)
     context = _learner_context(request, course_key, badge, award.user, forms_by_award={award.pk: {action: form}})
     context["error"] = error
     return render(request, "openedx_badges/course_team/learner.html", context, status=400)
@@ -281,7 +288,8 @@ def export_csv(request, course_key, badge_uuid):
     form = forms.RecipientSearchForm(request.GET or None)
     if request.GET and not form.is_valid():
         return render(request, "openedx_badges/course_team/denied.html", {
-            "course_key": course_key, "message": _("The filter is not valid: %(errors)s") % {
+            "course_key": course_key, "course_name": course_name(course_key),
+            "message": _("The filter is not valid: %(errors)s") % {
                 "errors": "; ".join(str(error) for errors in form.errors.values() for error in errors)}}, status=400)
     filters = form.cleaned_data if request.GET else {}
     now = timezone.now()
@@ -314,5 +322,6 @@ def history_page(request, course_key):
     """Everything the course team did to the course's badges, newest first, by pages."""
     page = Paginator(services.history(course_key), services.HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "openedx_badges/course_team/history.html", {
-        "course_key": course_key, "page": page, "history": _history_rows(page.object_list),
+        "course_key": course_key, "course_name": course_name(course_key), "page": page,
+        "history": _history_rows(page.object_list),
         "urls": _urls(course_key)})

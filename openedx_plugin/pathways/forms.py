@@ -1,8 +1,9 @@
 """
 The pathway editor's form: milestones in order, each with a title, the badges it requires
 (all of them, or N of them) and optional steps, picked from badges of any course, grouped
-by course. One form serves the operator's admin page and the course team's page; only the
-badges offered differ (``candidates``).
+by course (named by the course's display name where the platform has one). One form serves
+the operator's admin page and the course team's page; only the badges offered differ
+(``candidates``). The pathway's own badge is never offered: a badge cannot require itself.
 
 Every problem is reported on the field that causes it, and listed in an error summary that
 names each field (``problems``): unknown badges, a pathway requiring itself, a cycle through
@@ -14,7 +15,7 @@ from django import forms
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .. import rules
+from .. import compat, rules
 from ..models import BadgeClass, BadgeRule, pathway_problem, valid_uuids
 from .structure import Milestone, condition_of, milestones_of
 
@@ -41,14 +42,17 @@ def candidates(courses=None):
 
 class PathwayForm(forms.Form):
     """
-    ``badge``: the pathway's badge; ``groups``: ``candidates(...)``; ``milestone_count``: how many
-    milestones to show (the pathway's own, plus an empty one to add).
+    ``badge``: the pathway's badge; ``groups``: ``candidates(...)`` (the badge itself is taken out
+    of them: offering it would only lead to "a badge cannot require itself" on save);
+    ``milestone_count``: how many milestones to show (the pathway's own, plus an empty one to add).
     """
 
     def __init__(self, data=None, *, badge, groups, milestone_count=None):
         super().__init__(data)
         self.badge = badge
-        self.groups = groups
+        own = str(badge.uuid)
+        self.groups = [(course_key, kept) for course_key, badges in groups
+                       if (kept := [(uuid, name) for uuid, name in badges if uuid != own])]
         self.names = {uuid: name for _course, badges in groups for uuid, name in badges}
         rule = BadgeRule.objects.filter(badge_class=badge).first()
         self.rule = rule
@@ -102,8 +106,23 @@ class PathwayForm(forms.Form):
             self.fields[name].widget.attrs["aria-describedby"] = " ".join(ids)
         return self[name]
 
+    def course_names(self):
+        """
+        ``{course_key: display name}`` of the pathway's course and the groups' courses, read once
+        for the form (one query for every course, ``compat.course_names``); a course without a
+        name is shown by its key.
+        """
+        if not hasattr(self, "_course_names"):
+            self._course_names = compat.course_names(
+                [self.badge.course_key, *(course_key for course_key, _badges in self.groups)])
+        return self._course_names
+
     def milestones(self):
-        """Per milestone: its number, its three fields, and its badge fields grouped by course."""
+        """
+        Per milestone: its number, its three fields, and its badge fields grouped by course, as
+        ``(course_key, course name or key, fields)``.
+        """
+        names = self.course_names()
         shown = []
         for index in range(self.milestone_count):
             prefix = f"m{index}"
@@ -112,7 +131,8 @@ class PathwayForm(forms.Form):
                 "title": self._describe(f"{prefix}-title"), "mode": self[f"{prefix}-mode"],
                 "at_least": self._describe(f"{prefix}-at_least"),
                 "badge_errors": self.badge_errors.get(index, []),
-                "groups": [(course_key, [self[f"{prefix}-badge-{uuid}"] for uuid, _name in badges])
+                "groups": [(course_key, names.get(course_key, course_key),
+                            [self[f"{prefix}-badge-{uuid}"] for uuid, _name in badges])
                            for course_key, badges in self.groups],
             })
         return shown

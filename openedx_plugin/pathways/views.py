@@ -51,6 +51,7 @@ def edit(request, badge_uuid):
                                     + "?saved=1")
     return render(request, "openedx_badges/pathways/editor.html", {
         "badge": badge, "form": form, "saved": request.GET.get("saved") == "1" and not posted,
+        "course_name": form.course_names().get(badge.course_key, badge.course_key),
     }, status=400 if posted else 200)
 
 
@@ -68,4 +69,6 @@ def course(request, course_key):
         condition = rules.get(badge.id)
         milestones = milestones_of(condition) if condition is not None else []
         badges.append({"badge": badge, "milestones": len(milestones or []), "other_rule": milestones is None})
-    return render(request, "openedx_badges/pathways/course.html", {"course_key": course_key, "badges": badges})
+    return render(request, "openedx_badges/pathways/course.html", {
+        "course_key": course_key, "badges": badges,
+        "course_name": compat.course_names([course_key]).get(course_key, course_key)})

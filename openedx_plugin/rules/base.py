@@ -25,13 +25,28 @@ class RuleError(ValueError):
 
 @dataclass
 class Progress:
-    """One leaf's state for the learner, in words and numbers."""
+    """
+    One leaf's state for the learner, in words and numbers. ``percent`` says that ``current``
+    and ``target`` are fractions of 1 (a grade, a share of the course): pages that show the
+    numbers read them as percentages, written as the progress text writes them (``pct``).
+    """
 
     kind: str
     met: bool
     text: str
     current: float = 0
     target: float = 0
+    percent: bool = False
+
+    @property
+    def current_percent(self):
+        """``current`` as the learner reads it in the progress text ("40%"); for ``percent`` leaves."""
+        return pct(self.current or 0)
+
+    @property
+    def target_percent(self):
+        """``target`` as the learner reads it in the progress text ("75%"); for ``percent`` leaves."""
+        return pct(self.target or 0)
 
 
 @dataclass

@@ -73,7 +73,7 @@ class CoursePassed(RuleKind):
         met = bool(grade and grade.passed and (need is None or percent >= need))
         text = (_("Pass the course with at least {need} (now {now}).").format(need=pct(need), now=pct(percent))
                 if need is not None else _("Pass the course (now {now}).").format(now=pct(percent)))
-        outcome = Outcome(met, [Progress(self.name, met, text, percent, need or 0)])
+        outcome = Outcome(met, [Progress(self.name, met, text, percent, need or 0, percent=True)])
         if met:
             outcome.results.append({"kind": "percent", "value": percent, "course": node["course"]})
             outcome.evidence.append({"name": _("Course passed"),
@@ -113,7 +113,7 @@ class CourseCompletion(RuleKind):
         met = done >= node["min_percent"]
         text = _("Complete at least {need} of the course (now {now}).").format(
             need=pct(node["min_percent"]), now=pct(done))
-        outcome = Outcome(met, [Progress(self.name, met, text, done, node["min_percent"])])
+        outcome = Outcome(met, [Progress(self.name, met, text, done, node["min_percent"], percent=True)])
         if met:
             outcome.evidence.append({"name": _("Course completion"),
                                      "narrative": _("Completed {now} of the course.").format(now=pct(done))})

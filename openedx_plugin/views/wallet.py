@@ -350,6 +350,7 @@ def wallet(request):
     page = Paginator(awards, WALLET_PAGE_SIZE).get_page(request.GET.get("page"))
     now = timezone.now()
     soon = expiring_soon(request.user, now)
+    current = profile_awards(request.user, now=now)
     tracking.wallet_viewed(request.user.id, page.paginator.count)
     return render(request, "openedx_badges/wallet.html", {
         "nav": "wallet",
@@ -357,7 +358,8 @@ def wallet(request):
         "filtered": any(filters.values()),
         "page": page,
         "cards": [_card(award, now, names) for award in page.object_list],
-        "skill_groups": shown_skills(skills_profile(profile_awards(request.user, now=now), now=now)),
+        "skill_groups": shown_skills(skills_profile(current, now=now)),
+        "skill_badges": len(current),  # none: the skills section says so, not "none of these badges"
         "expiring": [{"award": award, "days": days_left(award, now),
                       "detail_url": reverse("openedx_badges:wallet-detail", kwargs={"award_uuid": award.uuid})}
                      for award in soon],

@@ -5,10 +5,11 @@ The course team's badge pages: who may reach them, what they show, and what each
 
 import csv
 import io
+import re
 
 import pytest
 
-from lms_standin.demo_course import COURSE_KEY
+from lms_standin.demo_course import COURSE_KEY, COURSE_NAME
 from openedx_plugin.models import Award, BadgeProgress, CourseTeamAction
 
 from .conftest import OTHER_KEY, base, csrf_post
@@ -100,6 +101,18 @@ def test_recipients_search_and_state(staff_client, course_badge, held_award, oth
     assert b"There is a problem" in bad.content and b"State" in bad.content
 
 
+def test_pages_name_the_course_by_its_display_name(staff_client, other_staff, client, course_badge):
+    shown = f'<p class="obw-muted obw-course"><bdi>{COURSE_NAME}</bdi> (<bdi>{COURSE_KEY}</bdi>)</p>'
+    assert shown in staff_client.get(base()).content.decode()  # the dashboard
+    assert shown in staff_client.get(base() + "history/").content.decode()
+    client.force_login(other_staff)
+    denied = client.get(base())
+    assert denied.status_code == 403 and shown in denied.content.decode()
+    # a course the platform has no name for is shown by its key alone
+    unnamed = "course-v1:DemoX+NONAME+2026"
+    assert f'<p class="obw-muted obw-course"><bdi>{unnamed}</bdi></p>' in client.get(base(unnamed)).content.decode()
+
+
 def test_learner_page_shows_progress_on_every_condition(staff_client, course_staff, course_badge, learner, platform):
     from openedx_plugin.models import BadgeRule
 
@@ -116,6 +129,23 @@ def test_learner_page_shows_progress_on_every_condition(staff_client, course_sta
     assert [item.met for item in items] == [True, False]
     assert response.context["met"] is False
     assert staff_client.get(badge_url(course_badge, "learners/999999/")).status_code == 404
+
+
+def test_learner_page_shows_grade_and_completion_so_far_as_percentages(staff_client, course_staff, course_badge,
+                                                                     learner, platform):
+    from openedx_plugin.models import BadgeRule
+
+    BadgeRule.objects.create(badge_class=course_badge, condition={"all": [
+        {"kind": "course_passed", "course": COURSE_KEY, "min_percent": 0.75},
+        {"kind": "course_completion", "course": COURSE_KEY, "min_percent": 1.0}]})
+    platform.GRADES[(learner.id, COURSE_KEY)] = (0.0, False)
+    platform.COMPLETION[(learner.id, COURSE_KEY)] = 0.5
+    platform.STAFF.add((course_staff.id, COURSE_KEY))
+    platform.ENROLLED.add((learner.id, COURSE_KEY))
+    page = staff_client.get(badge_url(course_badge, f"learners/{learner.id}/")).content.decode()
+    cells = re.findall(r"<td>([^<]*)</td>", page)
+    assert "0% / 75%" in cells and "50% / 100%" in cells  # as the condition's own text writes them
+    assert "0 / 0.75" not in cells and "0.50 / 1" not in cells
 
 
 def test_learner_page_is_only_for_the_courses_learners(staff_client, course_badge, other_learner, course):

@@ -126,10 +126,24 @@ def test_n_out_of_range(client, operator, site):
     assert not BadgeRule.objects.filter(badge_class=site["p"]).exists()
 
 
+def test_the_pathways_own_badge_is_not_offered(client, operator, team, site):
+    own = f'-badge-{uid(site["p"])}"'
+    client.force_login(operator)
+    admin = client.get(admin_url(site["p"])).content.decode()
+    assert f'name="m0-badge-{uid(site["a1"])}"' in admin and own not in admin
+    client.force_login(team)
+    lms = client.get(team_url(site["p"])).content.decode()
+    assert f'name="m0-badge-{uid(site["a1"])}"' in lms and own not in lms
+    # another badge's editor offers it: only a badge's own pathway leaves it out
+    assert own in client.get(team_url(site["a1"])).content.decode()
+
+
 def test_requiring_itself(client, operator, site):
     client.force_login(operator)
+    # the editor has no field for the badge itself: a forged one never reaches the rule
     response = client.post(admin_url(site["p"]), post_data([("", {site["p"]: "required"}, None)]))
-    assert errors_of(response) == [("m0-badges", "Badges of milestone 1", "A badge cannot require itself.")]
+    assert errors_of(response) == [("m0-badges", "Badges of milestone 1", "Choose at least one required badge.")]
+    assert not BadgeRule.objects.filter(badge_class=site["p"]).exists()  # test_rules: the shared check refuses it too
 
 
 def test_a_cycle_through_another_pathway(client, operator, site):
@@ -241,6 +255,30 @@ def test_a_course_lists_its_badges_for_its_team_only(client, team, site, django_
     assert team_url(site["p"]) in html and team_url(site["a1"]) in html and team_url(site["b1"]) not in html
     assert "(a pathway of 2 milestones)" in html
     assert client.get(f"/badges/pathways/course/{COURSE_C}/").status_code == 403
+
+
+def test_the_team_pages_name_courses_by_their_display_names(client, team, site, platform):
+    platform.NAMES.update({COURSE_A: "Python for Analysts", COURSE_B: "Statistics in Practice"})
+    set_rule(site["p"], {"kind": "badges", "badges": [uid(site["a1"])]})
+    client.force_login(team)
+    platform.CALLS.clear()
+    html = client.get(team_url(site["p"])).content.decode()
+    assert "A badge of <bdi>Python for Analysts</bdi>." in html
+    assert "<legend><bdi>Python for Analysts</bdi></legend>" in html
+    assert "<legend><bdi>Statistics in Practice</bdi></legend>" in html
+    assert f"<legend><bdi>{COURSE_A}</bdi></legend>" not in html
+    # one read for every course of the page, however many milestones list them
+    assert [call for call in platform.CALLS if call[0] == "course_names"] == [("course_names", (COURSE_A, COURSE_B))]
+    course = client.get(f"/badges/pathways/course/{COURSE_A}/").content.decode()
+    assert "Course <bdi>Python for Analysts</bdi>." in course
+
+
+def test_a_course_without_a_name_is_shown_by_its_key(client, team, site, platform):
+    platform.NAMES.update({COURSE_A: "Python for Analysts"})
+    client.force_login(team)
+    html = client.get(team_url(site["p"])).content.decode()
+    assert f"<legend><bdi>{COURSE_B}</bdi></legend>" in html
+    assert f"Course <bdi>{COURSE_B}</bdi>." in client.get(f"/badges/pathways/course/{COURSE_B}/").content.decode()
 
 
 def test_forged_values_are_named_on_their_milestone(client, operator, site):

@@ -67,6 +67,30 @@ def test_the_skills_profile_gathers_current_badges(learner_client, award, second
     assert "Machine learning" not in section  # a revoked badge evidences nothing now
 
 
+def _skills_section(page):
+    start = page.index('id="obw-skills-profile"')
+    return page[start:page.index("</section>", start)]
+
+
+def test_the_skills_profile_of_a_learner_without_badges_speaks_of_no_badges(learner_client):
+    section = _skills_section(learner_client.get(WALLET).content.decode())
+    assert "None of these badges" not in section  # there are no badges for "these" to name
+    assert "You have no current badges yet." in section
+
+
+def test_the_skills_profile_of_a_learner_whose_only_badge_is_revoked_speaks_of_no_badges(learner_client, award):
+    Award.objects.filter(pk=award.pk).update(revoked=True, revoked_at=timezone.now())
+    section = _skills_section(learner_client.get(WALLET).content.decode())
+    assert "None of these badges" not in section and "You have no current badges yet." in section
+
+
+def test_the_skills_profile_of_badges_without_skills_says_none_is_aligned(learner_client, award):
+    type(award.badge_class).objects.filter(pk=award.badge_class_id).update(alignments=[])
+    section = _skills_section(learner_client.get(WALLET).content.decode())
+    assert "None of these badges is aligned to a skill yet." in section
+    assert "You have no current badges" not in section
+
+
 def test_badges_expiring_soon(learner_client, award, second_badge, learner, settings):
     settings.OPENEDX_BADGES_EXPIRY_NOTICE_DAYS = 30
     soon = issuing.award_badge(second_badge, learner)[0]

@@ -91,6 +91,24 @@ def test_learner_earned_sees_downloads_share_and_wallet(configured, student, blo
     assert 'data-role="check"' not in html
 
 
+def test_an_earned_badge_shows_no_unmet_progress(configured, student, block_for):
+    from openedx_plugin.credentials import issuing
+    from openedx_plugin.models import BadgeClass
+
+    issuing.award_badge(BadgeClass.objects.get(uuid=configured["uuid"]), student)  # by hand: no point scored
+    html = render(block_for(student))
+    assert 'data-state="earned"' in html and "Earned on " in html and "badge-ob3.png" in html
+    assert "Not yet:" not in html and "is-unmet" not in html
+    assert "0 of 2 points on Homework: reading data" not in html.split("How to earn it", 1)[1]
+
+
+def test_an_earned_badge_keeps_the_conditions_it_met(configured, student, block_for):
+    earn(student, block_for)
+    html = render(block_for(student))
+    assert "Done:" in html and "2 of 2 points on Homework: reading data, 2 needed." in html
+    assert "Not yet:" not in html
+
+
 def test_linkedin_url_carries_expiry():
     from badge_xblock.block import linkedin_url
 
