@@ -24,6 +24,7 @@ MariaDB database ``BADGES_MYSQL_BENCH_DB`` (default ``openedx_badges_bench_event
 and created.
 
     .venv/bin/python bench/events.py [--learners 500] [--profile 150] [--bulk 1500]
+    BENCH_SCALE=1 .venv/bin/python bench/events.py --memory-only   # only (c), the full 100,000 awards
 """
 
 from __future__ import annotations
@@ -249,14 +250,17 @@ def memory_run(scene, count, db_name, log_dir):
         before = rss_mb(child)
         t0 = time.perf_counter()
         done = 0
+        samples = []  # (awards made so far, the pool process's RSS in MB), one per chunk answered
         while done < count:  # fed in chunks while the worker consumes, as a cohort answering would
             chunk = min(5000, count - done)
             users = scene.learners(f"m{done:07d}_", chunk)
             scene.answer_all(users)
             done += chunk
+            samples.append((awards_of("m").count() - len(warm), rss_mb(child)))
         wait_awards("m", count + len(warm), worker, timeout=max(600, count))
         elapsed = time.perf_counter() - t0
         after, peak = rss_mb(child), rss_mb(child, "VmHWM")
+        samples.append((count, after))
         problems = worker.problems()
         if worker.children() != [child]:
             raise RuntimeError("the pool process was replaced during the run: its memory cannot be compared")
@@ -264,7 +268,7 @@ def memory_run(scene, count, db_name, log_dir):
         worker.stop()
     if problems:
         raise RuntimeError("the worker logged problems:\n" + "\n".join(problems[:20]))
-    return before, after, peak, elapsed
+    return before, after, peak, elapsed, samples
 
 
 # --- the bulk baseline and the signing floor ------------------------------------------------------
@@ -424,6 +428,8 @@ def main() -> int:  # noqa: PLR0915
     parser.add_argument("--learners", type=int, default=500, help="learners per rate run (default 500)")
     parser.add_argument("--profile", type=int, default=150, help="learners in the profile run (default 150)")
     parser.add_argument("--bulk", type=int, default=1500, help="learners of the bulk baseline (default 1500)")
+    parser.add_argument("--memory-only", action="store_true",
+                        help="only (c), the worker's memory (with BENCH_SCALE=1: the full 100,000 awards)")
     args = parser.parse_args()
 
     if not reachable(int(os.environ.get("BADGES_MYSQL_PORT", "3306"))) or not reachable(REDIS_PORT):
@@ -449,6 +455,10 @@ def main() -> int:  # noqa: PLR0915
           f"{args.learners:,} learners per rate run")
     print(_common.HEADER)
     scene = Scene()
+    if args.memory_only:
+        report_memory(scene, memory_count, scale, db_name, log_dir)
+        _common.cleanup()
+        return 0
 
     bulk, fast_ms, rsa_ms = bulk_rate(scene, args.bulk)
     floor = 1000 / (fast_ms + rsa_ms)
@@ -517,15 +527,21 @@ def main() -> int:  # noqa: PLR0915
         shown = ", ".join(f"{k} {v}" for k, v in sorted(counted.items())) or "none"
         print(f"      {case_label:<70} {shown}")
 
-    before, after, peak, elapsed = memory_run(scene, memory_count, db_name, log_dir)
+    report_memory(scene, memory_count, scale, db_name, log_dir)
+    _common.cleanup()
+    return 0
+
+
+def report_memory(scene, memory_count, scale, db_name, log_dir):
+    """Run (c), the worker's memory after many event-driven awards, and print its row and samples."""
+    before, after, peak, elapsed, samples = memory_run(scene, memory_count, db_name, log_dir)
     _common.row(f"(c) worker process after {memory_count:,} event awards: RSS growth (MB)", after - before, before,
                 f"{memory_count / elapsed:.0f}/s", "< 50 MB", after - before < 50)
     note = ("" if memory_count >= 100_000 else
             f"BENCH_SCALE={scale}: {memory_count:,} of 100,000 awards; BENCH_SCALE=1 runs the full 100,000. ")
     print(f"    {note}Baseline column: the pool process's RSS after 200 warm-up awards (MB); peak (VmHWM) "
           f"{peak:.1f} MB; {elapsed:.0f} s including answering", flush=True)
-    _common.cleanup()
-    return 0
+    print("    RSS (MB) as the awards went on: " + ", ".join(f"{n:,}: {mb:.1f}" for n, mb in samples), flush=True)
 
 
 if __name__ == "__main__":
