@@ -3,7 +3,8 @@ The one way this package talks to remote services.
 
 Every call has connect and read timeouts, a cap on the response size, refuses
 anything but http(s), plain http, and loopback, private or link-local targets
-unless the operator allows them (``check_url``), does not follow redirects (an
+unless the operator allows them (``check_url``, and again on the address each
+connection actually reached: see ``_PeerCheck``), does not follow redirects (an
 API answering with a redirect is misconfigured, and following one could carry a bearer token elsewhere), and
 sorts failures into transient (worth a retry) and permanent ones. Error
 messages are written for people and never contain request headers or bodies,
@@ -13,11 +14,16 @@ so no token can leak through them.
 import ipaddress
 import json
 import logging
+import os
 import socket
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import requests
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.exceptions import NewConnectionError
 
 from .. import conf
 
@@ -65,6 +71,18 @@ class Response:
 def _allowed_targets():
     """Operator-allowed private targets: ``host`` (any port) or ``host:port`` entries."""
     return {str(entry).strip().lower() for entry in conf.get("OPENEDX_BADGES_BACKPACK_ALLOWED_PRIVATE_TARGETS")}
+
+
+def _listed(host, port):
+    """
+    True when the operator lists ``host`` or ``host:port`` as an allowed private target.
+
+    A trailing dot is ignored (``host.`` and ``host`` are one DNS name; urllib3 drops the
+    dot from the name it connects to), so the URL check and the connection check agree.
+    """
+    allowed = _allowed_targets()
+    name = (host or "").lower().rstrip(".")
+    return any(candidate in allowed for candidate in (name, f"{name}:{port}", f"{name}.", f"{name}.:{port}"))
 
 
 def _origin(url):
@@ -120,8 +138,7 @@ def check_url(url):
         scheme, host, port = _origin(url)
     except ValueError as exc:
         raise PermanentError("Refusing to call a URL with an invalid port.") from exc
-    allowed = _allowed_targets()
-    listed = host in allowed or f"{host}:{port}" in allowed
+    listed = _listed(host, port)
     if scheme == "http" and not listed and not conf.get("OPENEDX_BADGES_BACKPACK_ALLOW_HTTP"):
         raise PermanentError(f"Refusing plain http to {host}: tokens would travel unencrypted.")
     if not listed and (host in LOOPBACK or host.endswith(".localhost")
@@ -129,6 +146,113 @@ def check_url(url):
         raise PermanentError(f"Refusing to call {host}: it is a loopback, private or link-local address "
                              "(an operator can allow it in OPENEDX_BADGES_BACKPACK_ALLOWED_PRIVATE_TARGETS).")
     return url
+
+
+class _PeerCheck:
+    """
+    Mixin for urllib3 connections: the address a connection reached must pass the policy too.
+
+    ``check_url`` resolves the host name, then urllib3 resolves it again to connect. A
+    DNS-rebinding name (a public address the first time, ``127.0.0.1`` or
+    ``169.254.169.254`` the next) would pass the check and the request, bearer token
+    included, would go to the internal address. So once the TCP connection is up, and
+    before anything is sent on it (no TLS ClientHello, no request line), the peer's
+    address (``getpeername``) is checked with the same rule; a refused socket is closed.
+    A target the operator lists by name (``host`` or ``host:port``) stays allowed
+    whatever it resolves to, as in ``check_url``.
+    """
+
+    _peer_checked = False
+
+    def _new_conn(self):
+        # urllib3's one place (1.26 and 2.x) where the TCP socket is opened, before
+        # HTTPSConnection.connect() starts TLS on it and before any request byte.
+        sock = super()._new_conn()
+        self._check_peer(sock)
+        self._peer_checked = True
+        return sock
+
+    def connect(self):
+        self._peer_checked = False
+        super().connect()
+        if not self._peer_checked:
+            # A urllib3 that no longer opens sockets through _new_conn: check now, still
+            # before the request is written.
+            self._check_peer(self.sock)
+            self._peer_checked = True
+
+    def _check_peer(self, sock):
+        host, port = self.host, self.port
+        if _listed(host, port):
+            return
+        try:
+            address = ipaddress.ip_address(str(sock.getpeername()[0]).split("%", 1)[0])
+        except (OSError, ValueError, IndexError) as exc:
+            sock.close()
+            raise NewConnectionError(self, f"Could not tell which address {host} connected to.") from exc
+        if _not_public(address):
+            sock.close()
+            # The address goes to the operator's log, not into the message a learner may see.
+            log.warning("Refused a connection to %s:%s: it reached the non-public address %s "
+                        "(DNS rebinding, or a name that changed since it was checked).", host, port, address)
+            raise PermanentError(f"Refusing to call {host}: it connected to a loopback, private or link-local "
+                                 "address (an operator can allow it in "
+                                 "OPENEDX_BADGES_BACKPACK_ALLOWED_PRIVATE_TARGETS).")
+
+
+class _CheckedHTTPConnection(_PeerCheck, HTTPConnection):
+    pass
+
+
+class _CheckedHTTPSConnection(_PeerCheck, HTTPSConnection):
+    pass  # TLS certificate and host name checks, and SNI, are HTTPSConnection's own, unchanged
+
+
+class _CheckedHTTPConnectionPool(HTTPConnectionPool):
+    ConnectionCls = _CheckedHTTPConnection
+
+
+class _CheckedHTTPSConnectionPool(HTTPSConnectionPool):
+    ConnectionCls = _CheckedHTTPSConnection
+
+
+class _PeerCheckingAdapter(HTTPAdapter):
+    """
+    A requests adapter whose direct connections check their peer (``_PeerCheck``).
+
+    Calls through a proxy from the environment (``HTTPS_PROXY``...) go through requests'
+    own proxy managers: the peer there is the proxy, which resolves the name itself, so
+    only ``check_url`` applies and the proxy's own rules must keep it off internal hosts.
+    """
+
+    def init_poolmanager(self, *args, **kwargs):
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {"http": _CheckedHTTPConnectionPool,
+                                                   "https": _CheckedHTTPSConnectionPool}
+
+
+# One adapter per process, so keep-alive connections to a backpack are reused across
+# calls. Each call still gets its own requests.Session (no cookie of one learner's call
+# can ride along on another's); sessions are never closed, as that would close the
+# shared pools. A forked child (Celery, gunicorn) starts with a pool of its own rather
+# than sharing its parent's sockets.
+_adapter = _PeerCheckingAdapter()
+
+
+def _new_adapter_after_fork():
+    global _adapter  # noqa: PLW0603
+    _adapter = _PeerCheckingAdapter()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_new_adapter_after_fork)
+
+
+def _session():
+    session = requests.Session()
+    session.mount("https://", _adapter)
+    session.mount("http://", _adapter)
+    return session
 
 
 def same_host(url, base):
@@ -190,8 +314,8 @@ def request(method, url, *, json_body=None, form=None, headers=None, auth=None, 
     all_headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
     all_headers.update(headers or {})
     try:
-        with requests.request(method, url, json=json_body, data=form, headers=all_headers, auth=auth,
-                              timeout=timeout, stream=True, allow_redirects=False) as answer:
+        with _session().request(method, url, json=json_body, data=form, headers=all_headers, auth=auth,
+                                timeout=timeout, stream=True, allow_redirects=False) as answer:
             body = bytearray()
             for chunk in answer.iter_content(chunk_size=65536):
                 body += chunk

@@ -57,7 +57,7 @@ def test_request_refuses_before_connecting(monkeypatch):
     def no_network(*args, **kwargs):
         raise AssertionError("tried to connect")
 
-    monkeypatch.setattr(http.requests, "request", no_network)
+    monkeypatch.setattr(http.requests.Session, "send", no_network)
     with pytest.raises(http.PermanentError):
         http.request("GET", "https://169.254.169.254/latest/meta-data/")
 
