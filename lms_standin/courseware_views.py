@@ -91,7 +91,7 @@ def unit(request, course_key, usage_key):
         if block.block_type == "html":
             courseware.view_block(request.user, block)
     tree = platform.CourseTree(course)
-    scores = platform.learner_scores(request.user, course)
+    scores = platform.learner_scores(request.user, course, courseware.learner_run(request.user, course))
     units = _units(tree)
     index = next(i for i, row in enumerate(units) if row["usage_key"] == vertical.usage_key)
     items = []
@@ -139,11 +139,12 @@ def progress(request, course_key):
     """The learner's grade per graded subsection, course grade, completion and certificate."""
     course = _course(course_key)
     tree = platform.CourseTree(course)
-    scores = platform.learner_scores(request.user, course)
+    scores = platform.learner_scores(request.user, course, courseware.learner_run(request.user, course))
     subsections = [{"row": row, "score": platform.total(tree, row, scores)} for row in tree.graded_sequentials()]
     return render(request, "lms_standin/courseware/progress.html", {
         "course": course, "subsections": subsections, "grade": platform.compute_grade(tree, scores),
-        "completion": platform.course_completion(request.user, course.course_key),
+        "completion": platform.course_completion(
+            request.user, courseware.learner_run(request.user, course) or course.course_key),
         "certificate": platform.certificate(request.user, course.course_key),
         "enrolled": _is_enrolled(request.user, course),
     })

@@ -60,9 +60,12 @@ class ProblemScore(models.Model):
     earned = models.FloatField()
     possible = models.FloatField()
     modified = models.DateTimeField()
+    # The course run the platform keeps this row under when it is a CCX's (its ``ccx-v1:`` key,
+    # contract rows P17-P18); empty for the master course itself.
+    ccx_key = models.CharField(max_length=255, blank=True, default="", db_index=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "block"], name="standin_score_user_block")]
+        constraints = [models.UniqueConstraint(fields=["user", "block", "ccx_key"], name="standin_score_user_block")]
 
     def __str__(self):
         return f"{self.user_id} {self.block_id}: {self.earned:g}/{self.possible:g}"
@@ -77,9 +80,12 @@ class PersistentCourseGrade(models.Model):
     letter_grade = models.CharField(max_length=255, blank=True)
     passed_timestamp = models.DateTimeField(null=True, blank=True)
     modified = models.DateTimeField(auto_now=True)
+    # The course run the platform keeps this row under when it is a CCX's (its ``ccx-v1:`` key,
+    # contract rows P17-P18); empty for the master course itself.
+    ccx_key = models.CharField(max_length=255, blank=True, default="", db_index=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "course"], name="standin_grade_user_course")]
+        constraints = [models.UniqueConstraint(fields=["user", "course", "ccx_key"], name="standin_grade_user_course")]
 
     def __str__(self):
         return f"{self.user_id} {self.course_id}: {self.percent_grade:.0%}"
@@ -114,12 +120,44 @@ class Enrollment(models.Model):
     mode = models.CharField(max_length=32, default="verified")
     is_active = models.BooleanField(default=True)
     created = models.DateTimeField(auto_now_add=True)
+    # The course run the platform keeps this row under when it is a CCX's (its ``ccx-v1:`` key,
+    # contract rows P17-P18); empty for the master course itself.
+    ccx_key = models.CharField(max_length=255, blank=True, default="", db_index=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "course"], name="standin_enrollment_user_course")]
+        constraints = [models.UniqueConstraint(fields=["user", "course", "ccx_key"],
+                                               name="standin_enrollment_user_course")]
 
     def __str__(self):
-        return f"{self.user_id} in {self.course_id} ({self.mode})"
+        return f"{self.user_id} in {self.ccx_key or self.course_id} ({self.mode})"
+
+    @property
+    def course_key(self):
+        """The enrollment's course key as the platform's ``CourseEnrollment.course_id``: the CCX's in a CCX."""
+        return self.ccx_key or self.course.course_key
+
+
+class CustomCourseForEdX(models.Model):
+    """
+    A CCX (custom course), as ``lms/djangoapps/ccx/models.py`` ``CustomCourseForEdX`` (contract
+    row P17): ``course_id`` the master course's key, a ``coach``; its key is ``locator``,
+    ``CCXLocator.from_course_locator(course_id, str(id))``. The CCX runs on the master course's
+    content; its learners are enrolled, graded and completed under that key.
+    """
+
+    course_id = models.CharField(max_length=255, db_index=True, help_text="The master course's key.")
+    display_name = models.CharField(max_length=255)
+    coach = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE)
+
+    def __str__(self):
+        return self.display_name or str(self.locator)
+
+    @property
+    def locator(self):
+        from ccx_keys.locator import CCXLocator
+        from opaque_keys.edx.keys import CourseKey
+
+        return CCXLocator.from_course_locator(CourseKey.from_string(self.course_id), str(self.id))
 
 class CourseAccessRole(models.Model):
     """

@@ -34,7 +34,7 @@ __all__ = [
     "BlockCompletion", "COURSE_GRADE_NOW_FAILED", "COURSE_GRADE_NOW_PASSED", "COURSE_GRADE_PASSED_FIRST_TIME",
     "PROBLEM_WEIGHTED_SCORE_CHANGED", "SUBSECTION_SCORE_CHANGED", "USER_RETIRE_LMS_MISC",
     "certificate", "completed_blocks", "course_blocks", "course_completion", "course_grade", "block_score",
-    "is_course_staff", "is_enrolled",
+    "is_course_staff", "is_enrolled", "ccx_run_keys",
 ]
 
 
@@ -116,10 +116,35 @@ def get_course(course_key):
     return Course.objects.filter(course_key=str(course_key)).first()
 
 
-def learner_scores(user, course):
-    """{block id: (earned, possible)} of the learner's answered problems, in one query."""
+def course_run(course_key):
+    """
+    ``(Course, ccx_key)`` of a course key: a CCX's key (``ccx-v1:…``) names its master course's
+    content and the CCX's own run (rows P17-P19); any other key its course and ``""``. ``(None,
+    "")`` when there is no such course.
+    """
+    key = str(course_key or "")
+    master = compat.master_course_key(key)
+    return get_course(master), (key if master != key else "")
+
+
+def run_block_key(ccx_key, usage_key):
+    """
+    The master course's key of a block named in the run ``ccx_key``, or None when the name is
+    not this run's: in a CCX the platform's grade and completions know its blocks only by the
+    CCX's ``ccx-block-v1:`` keys (the master's ``block-v1:`` key is not in them), and outside
+    one only by the master's keys.
+    """
+    key = str(usage_key)
+    if not ccx_key:
+        return None if key.startswith("ccx-block-v1:") else key
+    master = compat.master_usage_key(key)
+    return master if master != key and compat.ccx_usage_key(ccx_key, master) == key else None
+
+
+def learner_scores(user, course, ccx_key=""):
+    """{block id: (earned, possible)} of the learner's answered problems in that run, in one query."""
     return {block_id: (earned, possible) for block_id, earned, possible in ProblemScore.objects.filter(
-        user=user, block__course=course).values_list("block_id", "earned", "possible")}
+        user=user, block__course=course, ccx_key=ccx_key).values_list("block_id", "earned", "possible")}
 
 
 def problem_score(row, scores):
@@ -198,22 +223,23 @@ def _counted(kind):
 
 @_counted("grade")
 def course_grade(user, course_key):
-    course = get_course(course_key)
+    """The grade kept under ``course_key``: a CCX learner's under their CCX's key only (row P18)."""
+    course, ccx_key = course_run(course_key)
     if course is None:
         return None
-    return compute_grade(CourseTree(course), learner_scores(user, course))
+    return compute_grade(CourseTree(course), learner_scores(user, course, ccx_key))
 
 
 @_counted("score")
 def block_score(user, course_key, usage_key):
-    course = get_course(course_key)
+    course, ccx_key = course_run(course_key)
     if course is None:
         return None
     tree = CourseTree(course)
-    row = tree.by_key.get(str(usage_key))
+    row = tree.by_key.get(run_block_key(ccx_key, usage_key))
     if row is None:
         return None
-    scores = learner_scores(user, course)
+    scores = learner_scores(user, course, ccx_key)
     if row["block_type"] == "problem":
         return problem_score(row, scores)
     # Every problem below, graded or not: the platform's all_total (compat's one definition).
@@ -223,12 +249,12 @@ def block_score(user, course_key, usage_key):
 @_counted("scores")
 def block_scores(user, course_key, usage_keys):
     """``block_score`` of many blocks with one read of the course and of the learner's scores."""
-    course = get_course(course_key)
+    course, ccx_key = course_run(course_key)
     if course is None:
         return {str(key): None for key in usage_keys}
-    tree, scores, found = CourseTree(course), learner_scores(user, course), {}
+    tree, scores, found = CourseTree(course), learner_scores(user, course, ccx_key), {}
     for key in usage_keys:
-        row = tree.by_key.get(str(key))
+        row = tree.by_key.get(run_block_key(ccx_key, key))
         if row is None:
             found[str(key)] = None
         elif row["block_type"] == "problem":
@@ -253,10 +279,12 @@ def course_completion(user, course_key):
     (the badge block) or AGGREGATOR is left out. (The stand-in has no visibility rules:
     every block is visible to every learner.)
     """
-    rows = list(CourseBlock.objects.filter(course__course_key=str(course_key))
+    # A CCX's blocks are its master course's, named by the CCX's keys (its completions are).
+    ccx_key = str(course_key) if compat.master_course_key(course_key) != str(course_key) else ""
+    rows = list(CourseBlock.objects.filter(course__course_key=compat.master_course_key(course_key))
                 .values_list("id", "parent_id", "usage_key", "block_type"))
     parents = {parent_id for _id, parent_id, _key, _type in rows}
-    leaves = [key for row_id, _parent, key, block_type in rows
+    leaves = [compat.ccx_usage_key(ccx_key, key) for row_id, _parent, key, block_type in rows
               if row_id not in parents and completion_mode(block_type) == XBlockCompletionMode.COMPLETABLE]
     if not leaves:
         return 0.0
@@ -312,8 +340,18 @@ def course_names(course_keys):
 
 
 def is_enrolled(user, course_key):
-    """``CourseEnrollment.is_enrolled``: an active enrollment in this course."""
-    return Enrollment.objects.filter(user=user, course__course_key=str(course_key), is_active=True).exists()
+    """
+    ``CourseEnrollment.is_enrolled``: an active enrollment under this very key (a CCX's
+    learners are enrolled under the CCX's key, not the master's: row P17).
+    """
+    course, ccx_key = course_run(course_key)
+    return Enrollment.objects.filter(user=user, course=course, ccx_key=ccx_key, is_active=True).exists()
+
+
+def ccx_run_keys(user):
+    """The learner's active CCX enrollments' keys (``CourseEnrollment`` rows under ``ccx-v1:`` keys): one query."""
+    return set(Enrollment.objects.filter(user=user, is_active=True).exclude(ccx_key="")
+               .values_list("ccx_key", flat=True))
 
 
 def course_root_key(course_key):

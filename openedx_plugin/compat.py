@@ -27,6 +27,11 @@ Contract of the data functions (all take a user object and string keys):
 - ``is_enrolled(user, course_key)`` -> True if the learner is enrolled (actively)
 - ``block_scores(user, course_key, usage_keys)`` -> ``{usage_key: Score or None}``: the
   scores of many blocks from one read of the learner's grade (the skill-mastery rule)
+- ``ccx_runs(user)`` -> ``{master course key: CCX key}`` of the learner's active CCX
+  enrollments, in one query. A CCX learner's grade, scores and completions are the
+  platform's under the CCX key and its ``ccx-block-v1:`` block keys, so the rules read
+  them under ``learner_course_run``; the score and completion readers map the master's
+  block keys given into that run (``ccx_usage_key``) and answer under the keys given
 
 Content tagging (openedx-core's ``openedx_tagging`` app, which the platform installs, and
 the platform's ``content_tagging`` app for the organizations a taxonomy serves):
@@ -117,6 +122,93 @@ def master_course_key(course_key):
     except (ImportError, InvalidKeyError):
         return text
     return str(key.to_course_locator())
+
+
+def ccx_usage_key(run_key, usage_key):
+    """
+    ``usage_key`` as the platform keys it in the course run ``run_key``.
+
+    In a CCX the modulestore hands out every block under a ``CCXBlockUsageLocator``
+    (``ccx-block-v1:…+ccx@N+type@…``; lms/djangoapps/ccx/modulestore.py ``restore_ccx``), so a
+    CCX learner's grade (its problem and subsection scores) and their ``BlockCompletion`` rows
+    are keyed so (contract rows P18, P19). ``UsageKey.map_into_course`` does *not* give that
+    key (it keeps the ``block-v1`` class, which never equals the CCX one), hence
+    ``make_usage_key``. Outside a CCX, or for a key that does not parse, the key is unchanged.
+    """
+    run, key = str(run_key or ""), str(usage_key or "")
+    if not run.startswith("ccx-v1:") or key.startswith("ccx-block-v1:"):
+        return key
+    try:
+        from ccx_keys.locator import CCXLocator  # pylint: disable=import-outside-toplevel
+        from opaque_keys import InvalidKeyError  # pylint: disable=import-outside-toplevel
+        from opaque_keys.edx.keys import UsageKey  # pylint: disable=import-outside-toplevel
+
+        usage = UsageKey.from_string(key)
+        return str(CCXLocator.from_string(run).make_usage_key(usage.block_type, usage.block_id))
+    except (ImportError, InvalidKeyError):
+        return key
+
+
+def master_usage_key(usage_key):
+    """
+    The master course's key of a block: a CCX's ``ccx-block-v1:`` key mapped back with
+    ``CCXBlockUsageLocator.to_block_locator()`` (edx-ccx-keys); any other key unchanged.
+    Rules name the master course's blocks, so what a CCX event carries is read through this.
+    """
+    key = str(usage_key or "")
+    if not key.startswith("ccx-block-v1:"):
+        return key
+    try:
+        from ccx_keys.locator import CCXBlockUsageLocator  # pylint: disable=import-outside-toplevel
+        from opaque_keys import InvalidKeyError  # pylint: disable=import-outside-toplevel
+
+        return str(CCXBlockUsageLocator.from_string(key).to_block_locator())
+    except (ImportError, InvalidKeyError):
+        return key
+
+
+def learner_course_run(user, course_key, known=None):
+    """
+    The course run whose data the platform keeps for this learner of ``course_key`` (a master
+    course): the CCX they are enrolled in, or the master course itself.
+
+    The platform enrolls a CCX's learners under the CCX key (``CourseEnrollment`` with the
+    ``ccx-v1:`` key; lms/djangoapps/ccx/utils.py ``ccx_students_enrolling_center``), and keeps
+    their grades and completions under it too (rows P17-P19), so reading a CCX learner under
+    the master key finds nothing. ``known``: ``{master: run}`` already known, from the event
+    that triggered the evaluation (the handlers put the key the event named in the trigger):
+    then nothing is asked. Otherwise ``ccx_runs(user)`` (one query) tells.
+    """
+    course = str(course_key or "")
+    if known and course in known:
+        return known[course]
+    return ccx_runs(user).get(course, course)
+
+
+def ccx_runs(user):
+    """
+    ``{master course key: CCX key}`` of the learner's active CCX enrollments, in one query
+    (the platform's ``CourseEnrollment`` rows whose key is a ``ccx-v1:`` key). A learner
+    enrolled in two CCXs of one course (the platform allows it) is read in the one with the
+    highest CCX id, the newest.
+    """
+    if user is None or not getattr(user, "is_authenticated", False):
+        return {}
+    standin = _standin()
+    if standin is not None and not hasattr(standin, "ccx_run_keys"):
+        return {}  # a stand-in without CCXs: every learner takes the course itself
+    found = {}
+    for key in sorted(_delegate("ccx_run_keys", user), key=_ccx_number):
+        text = str(key)
+        master = master_course_key(text)
+        if master != text:
+            found[master] = text
+    return found
+
+
+def _ccx_number(key):
+    tail = str(key).rpartition("+ccx@")[2]
+    return (int(tail) if tail.isdigit() else -1, str(key))
 
 
 # --- edx-ace (the platform's messaging; optional: without it the plugin sends Django mail) ---
@@ -289,7 +381,7 @@ NO_DATA = {
     "course_grade": None, "block_score": None, "course_completion": None, "completed_blocks": frozenset(),
     "certificate": None, "course_blocks": None, "is_course_staff": False, "is_enrolled": False,
     "course_names": {},
-    "block_scores": {}, "taxonomies_for_org": None,
+    "block_scores": {}, "taxonomies_for_org": None, "ccx_run_keys": frozenset(),
 }
 _warned_no_platform = []
 
@@ -313,8 +405,12 @@ def course_grade(user, course_key):
 
 
 def block_score(user, course_key, usage_key):
-    """``Score(earned, possible)`` of every problem at or below the block, graded or not; or None."""
-    return _delegate("block_score", user, course_key, usage_key)
+    """
+    ``Score(earned, possible)`` of every problem at or below the block, graded or not; or None.
+    ``course_key`` may be a CCX (the learner's run, ``learner_course_run``): the block, named
+    by its master key, is then read under the CCX's key for it (``ccx_usage_key``).
+    """
+    return _delegate("block_score", user, course_key, ccx_usage_key(course_key, usage_key))
 
 
 def course_completion(user, course_key):
@@ -323,8 +419,14 @@ def course_completion(user, course_key):
 
 
 def completed_blocks(user, course_key, usage_keys):
-    """The set of ``usage_keys`` the learner completed (empty where there is no data)."""
-    return _delegate("completed_blocks", user, course_key, usage_keys)
+    """
+    The set of ``usage_keys`` the learner completed (empty where there is no data). In a CCX
+    (``course_key`` the CCX's) the completions are keyed by the CCX's block keys: the master's
+    keys given are looked up so, and answered as given.
+    """
+    asked = {ccx_usage_key(course_key, key): key for key in usage_keys}
+    done = _delegate("completed_blocks", user, course_key, list(asked))
+    return {asked.get(str(key), key) for key in done}
 
 
 def certificate(user, course_key):
@@ -354,13 +456,16 @@ def block_scores(user, course_key, usage_keys):
     ``{usage_key: Score or None}`` for each key, from one read of the learner's grade: what
     ``block_score`` answers for each, without reading the grade once per block.
     """
-    keys = [str(key) for key in usage_keys]
-    if not keys:
+    asked = {ccx_usage_key(course_key, key): str(key) for key in usage_keys}
+    if not asked:
         return {}
+    keys = list(asked)
     standin = _standin()
     if standin is not None and not hasattr(standin, "block_scores"):
-        return {key: standin.block_score(user, course_key, key) for key in keys}
-    return dict(_delegate("block_scores", user, course_key, keys))
+        found = {key: standin.block_score(user, course_key, key) for key in keys}
+    else:
+        found = dict(_delegate("block_scores", user, course_key, keys))
+    return {asked.get(str(key), key): score for key, score in found.items()}
 
 
 def is_course_staff(user, course_key):
@@ -385,7 +490,9 @@ def _keys(course_key, usage_key=None):
     from opaque_keys.edx.keys import CourseKey, UsageKey
 
     course = CourseKey.from_string(course_key)
-    return course, (UsageKey.from_string(usage_key).map_into_course(course) if usage_key else None)
+    # In a CCX, the CCX's own block key (map_into_course would keep the block-v1 class).
+    return course, (UsageKey.from_string(ccx_usage_key(course_key, usage_key)).map_into_course(course)
+                    if usage_key else None)
 
 
 def _read_grade(user, course_key):
@@ -552,6 +659,16 @@ def _platform_is_course_staff(user, course_key):
     from lms.djangoapps.courseware.access import has_access
 
     return bool(has_access(user, "staff", _keys(course_key)[0]))
+
+
+def _platform_ccx_run_keys(user):
+    from common.djangoapps.student.models import CourseEnrollment
+
+    # One query over the learner's active enrollments (CourseEnrollment.enrollments_for_user's
+    # filter); a CCX enrollment's course_id is the CCXLocator (row P17). Filtered here, not with
+    # a LIKE on the key column, so the query is the platform's own indexed (user, is_active) one.
+    keys = CourseEnrollment.objects.filter(user=user, is_active=True).values_list("course_id", flat=True)
+    return {str(key) for key in keys if str(key).startswith("ccx-v1:")}
 
 
 def _platform_is_enrolled(user, course_key):

@@ -49,6 +49,9 @@ def request_evaluation(user_id, course_key, interest, trigger):
     """
     if user_id is None or not course_key:
         return False
+    # The run the event came from (a CCX's key for a CCX learner): the evaluation reads the
+    # learner's grades and completions under it (rules.Context.run), without asking.
+    trigger.setdefault("course_run", str(course_key))
     course_key = compat.master_course_key(course_key)
     try:
         # No savepoint here: the common case (no rule cares) must cost no query at all.
@@ -104,9 +107,10 @@ def _guard(receiver):
 def on_course_passing_status(signal=None, sender=None, course_passing_status=None, **kwargs):
     """COURSE_PASSING_STATUS_UPDATED (and the CCX variant): fired on every grade recalculation."""
     course = course_passing_status.course
-    # CcxCourseData carries ccx_course_key and master_course_key; rules live on the master.
-    course_key = (getattr(course, "course_key", None) or getattr(course, "master_course_key", None)
-                  or getattr(course, "ccx_course_key", None))
+    # CcxCourseData carries ccx_course_key and master_course_key; rules live on the master
+    # (request_evaluation maps the CCX key to it), the learner's grade is kept under the CCX's.
+    course_key = (getattr(course, "course_key", None) or getattr(course, "ccx_course_key", None)
+                  or getattr(course, "master_course_key", None))
     request_evaluation(course_passing_status.user.id, str(course_key), "grade",
                        _metadata(kwargs, "COURSE_PASSING_STATUS_UPDATED"))
 

@@ -183,7 +183,24 @@ class PlatformFake:
             fake.calls.append(("has_access", user.id, action, str(obj)))
             return AccessResponse(action == "staff" and (user.id, str(obj)) in fake.staff)
 
+        class EnrollmentQuerySet:
+            """``CourseEnrollment.objects.filter(user=…, is_active=True).values_list("course_id", flat=True)`` (P17)."""
+
+            def filter(self, user, is_active):
+                assert is_active is True
+                self.user = user
+                return self
+
+            def values_list(self, field, flat=False):
+                assert (field, flat) == ("course_id", True)
+                fake.calls.append(("enrollments", self.user.id))
+                from opaque_keys.edx.keys import CourseKey
+
+                return [CourseKey.from_string(key) for user_id, key in sorted(fake.enrolled) if user_id == self.user.id]
+
         class CourseEnrollment:
+            objects = EnrollmentQuerySet()
+
             @classmethod
             def is_enrolled(cls, user, course_key):
                 return (user.id, str(course_key)) in fake.enrolled

@@ -64,15 +64,31 @@ def forget_block_names():
 
 
 def _carried_scores(course_key, trigger):
-    """The problem scores the trigger carries from the score signal: ``{(course, block): (earned, possible)}``."""
+    """
+    The problem scores the trigger carries from the score signal: ``{(course, block): (earned,
+    possible)}``, under the master course's block keys the rules name (a CCX's score signal
+    names its block by the CCX's key, ``ccx-block-v1:``).
+    """
     carried = {}
     scores = trigger.get("scores") if isinstance(trigger, dict) else None
     if isinstance(scores, dict):
         for block, value in scores.items():
             if (isinstance(value, (list, tuple)) and len(value) == 2
                     and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)):
-                carried[(course_key, block)] = value
+                carried[(course_key, compat.master_usage_key(block))] = value
     return carried
+
+
+def _known_runs(course_key, trigger):
+    """
+    ``{master course: run}`` from the trigger: the course key the event named (``course_run``,
+    set by the receivers; a CCX's key for a CCX learner's event), when it is a run of this
+    course. The evaluation then reads that run's grades without asking which one it is.
+    """
+    run = trigger.get("course_run") if isinstance(trigger, dict) else None
+    if course_key and isinstance(run, str) and run and compat.master_course_key(run) == course_key:
+        return {course_key: run}
+    return {}
 
 
 def _ob3_results(badge_class, outcome):
@@ -239,7 +255,8 @@ def evaluate_learner(user_id, course_key, trigger, rule_ids=None):
     pending = list(_load_rules(rule_ids))
     names = _block_names(set().union(*(rules.courses_naming_blocks(rule.condition) for rule in pending)),
                          cached=True)
-    ctx = rules.Context(user, held_badges=held, block_names=names, scores=_carried_scores(course_key, trigger))
+    ctx = rules.Context(user, held_badges=held, block_names=names, scores=_carried_scores(course_key, trigger),
+                        runs=_known_runs(course_key, trigger))
     made, seen, steps = [], set(), 0
     while pending and steps < MAX_PATHWAY_STEPS:
         rule = pending.pop(0)

@@ -144,11 +144,14 @@ class Context:
     stays below the models and reads nothing of the database itself.
     """
 
-    def __init__(self, user, held_badges=None, block_names=None, scores=None):
+    def __init__(self, user, held_badges=None, block_names=None, scores=None, runs=None):
         self.user = user
         self._memo = {}
         self._held = held_badges
         self.block_names = block_names or {}
+        # {master course: the run the learner takes}, known from the triggering event (a CCX's
+        # key, or the master's own): the other courses' runs are asked once (compat.ccx_runs).
+        self._runs = dict(runs or {})
         for (course, block), (earned, possible) in (scores or {}).items():
             self.know_score(course, block, earned, possible)
 
@@ -170,22 +173,36 @@ class Context:
 
     _get = read
 
+    def run(self, course):
+        """
+        The course run the learner's grades and completions of ``course`` are kept under: their
+        CCX of it, or ``course`` itself (``compat.learner_course_run``). Rules name master
+        courses; a CCX learner's data is the platform's under the CCX key. Known from the event
+        for its own course; for any other, the learner's CCX enrollments are asked once (one
+        query per evaluation at most).
+        """
+        if course in self._runs:
+            return self._runs[course]
+        if "ccx runs" not in self._memo:
+            self._memo["ccx runs"] = compat.ccx_runs(self.user)
+        return self._memo["ccx runs"].get(course, course)
+
     def course_grade(self, course):
         """The learner's course grade (``compat.course_grade``), read once per evaluation."""
-        return self._get(("grade", course), lambda: compat.course_grade(self.user, course))
+        return self._get(("grade", course), lambda: compat.course_grade(self.user, self.run(course)))
 
     def block_score(self, course, block):
         """The learner's points at or below a block (``compat.block_score``), read once per evaluation."""
-        return self._get(("score", course, block), lambda: compat.block_score(self.user, course, block))
+        return self._get(("score", course, block), lambda: compat.block_score(self.user, self.run(course), block))
 
     def completion(self, course):
         """The learner's share of the course completed (``compat.course_completion``), read once."""
-        return self._get(("completion", course), lambda: compat.course_completion(self.user, course))
+        return self._get(("completion", course), lambda: compat.course_completion(self.user, self.run(course)))
 
     def completed(self, course, blocks):
         """Which of ``blocks`` the learner completed (``compat.completed_blocks``), read once."""
         return self._get(("completed", course, tuple(blocks)),
-                         lambda: compat.completed_blocks(self.user, course, list(blocks)))
+                         lambda: compat.completed_blocks(self.user, self.run(course), list(blocks)))
 
     def certificate(self, course):
         """The learner's certificate of the course (``compat.certificate``), read once."""

@@ -429,7 +429,7 @@ def _tagged_scores(ctx, course):
     """
     def fetch():
         items = sorted(key for key in _course_tags(ctx, course) if key != course)
-        return compat.block_scores(ctx.user, course, items) if items else {}
+        return compat.block_scores(ctx.user, ctx.run(course), items) if items else {}
 
     return ctx.read(("tagged_scores", course), fetch)
 

@@ -219,6 +219,30 @@ def test_ccx_keys_map_to_their_master_course():
     assert compat.master_course_key(None) == ""
 
 
+def test_a_ccx_learner_is_read_under_the_ccx_and_its_block_keys(platform, learner):
+    """
+    Rows P17-P18: the learner's CCX comes from their enrollments (one query), and the grade the
+    platform keeps under the CCX key names its blocks by CCXBlockUsageLocator keys.
+    """
+    from ccx_keys.locator import CCXLocator
+
+    ccx = CCXLocator.from_string("ccx-v1:FakeX+LMS101+2026+ccx@7")
+    platform.enrolled.update({(learner.id, str(ccx)), (learner.id, "course-v1:FakeX+LMS202+2026")})
+    assert compat.ccx_runs(learner) == {COURSE: str(ccx)}
+    assert platform.calls.count(("enrollments", learner.id)) == 1
+    run = compat.learner_course_run(learner, COURSE)
+    ccx_problem = ccx.make_usage_key(P_GRADED.block_type, P_GRADED.block_id)
+    platform.grades[(learner.id, str(ccx))] = PlatformFake.course_grade(
+        0.9, True, problem_scores={ccx_problem: PlatformScore(3.0, 4.0, graded=True)})
+    assert compat.course_grade(learner, run) == (0.9, True)
+    assert compat.block_score(learner, run, str(P_GRADED)) == (3.0, 4.0)  # the rule names the master's block
+    assert compat.block_scores(learner, run, [str(P_GRADED)]) == {str(P_GRADED): (3.0, 4.0)}
+    assert compat.course_grade(learner, COURSE) is None  # nothing is kept under the master key
+    # a learner of the master course only is read under it, without a CCX
+    platform.enrolled.clear()
+    assert compat.learner_course_run(learner, COURSE) == COURSE
+
+
 # --- item 14: no platform, no stand-in ----------------------------------------------------------
 
 

@@ -308,6 +308,81 @@ def test_p10_ccx_locator_to_course_locator():
     assert str(ccx.to_course_locator()) == COURSE_KEY == compat.master_course_key(str(ccx))
 
 
+def _ccx_learner(course, django_user_model):
+    ccx = courseware.create_ccx(course, display_name="Evening cohort")
+    user = django_user_model.objects.create_user("grace", "grace@example.com", "pw")
+    courseware.enroll(user, course, ccx=ccx)
+    return ccx, user
+
+
+def test_p17_ccx_enrollment_under_the_ccx_key(course, django_user_model, recorder, django_assert_num_queries):
+    from ccx_keys.locator import CCXLocator
+
+    from lms_standin.models import CustomCourseForEdX
+
+    ccx, user = _ccx_learner(course, django_user_model)
+    assert {f.name for f in CustomCourseForEdX._meta.fields} >= {"course_id", "display_name", "coach"}
+    assert ccx.locator == CCXLocator.from_course_locator(COURSE, str(ccx.id))
+    [created] = recorder.only("COURSE_ENROLLMENT_CREATED")
+    assert created["enrollment"].course.course_key == ccx.locator  # enrolled under the CCX's key
+    assert compat.is_enrolled(user, str(ccx.locator)) is True
+    assert compat.is_enrolled(user, COURSE_KEY) is False  # not under the master's
+    with django_assert_num_queries(1):
+        assert compat.ccx_runs(user) == {COURSE_KEY: str(ccx.locator)}
+    assert compat.learner_course_run(user, COURSE_KEY) == str(ccx.locator)
+
+
+def test_p18_ccx_grade_under_the_ccx_key(course, block, django_user_model, recorder):
+    ccx, user = _ccx_learner(course, django_user_model)
+    ccx_key = str(ccx.locator)
+    ccx_status = []
+
+    def heard(**kwargs):
+        ccx_status.append(kwargs["course_passing_status"])
+
+    events.CCX_COURSE_PASSING_STATUS_UPDATED.connect(heard)
+    try:
+        for block_id, choice in (("q1", 0), ("q2", 1), ("q3", 2)):
+            answer(user, block, block_id, choice)
+    finally:
+        events.CCX_COURSE_PASSING_STATUS_UPDATED.disconnect(heard)
+    assert str(ccx_status[-1].course.ccx_course_key) == ccx_key and ccx_status[-1].is_passing is True
+    assert str(ccx_status[-1].course.master_course_key) == COURSE_KEY
+    scored = recorder.only("PROBLEM_WEIGHTED_SCORE_CHANGED")[0]
+    q1 = compat.ccx_usage_key(ccx_key, usage_key("problem", "q1"))
+    assert (scored["course_id"], scored["usage_id"]) == (ccx_key, q1)
+    assert str(scored["usage_id"]).startswith("ccx-block-v1:")
+    subsection = recorder.only("SUBSECTION_SCORE_CHANGED")[0]
+    assert str(subsection["course"].id) == ccx_key and str(subsection["subsection_grade"].location).startswith(
+        "ccx-block-v1:")
+    assert recorder.only("COURSE_PASSING_STATUS_UPDATED") == []  # the CCX variant instead (grades/events.py)
+    grade = compat.course_grade(user, ccx_key)
+    assert grade.passed is True
+    assert compat.course_grade(user, COURSE_KEY).percent == 0.0  # nothing under the master key
+    seq = usage_key("sequential", "seq-basics")
+    assert platform.block_score(user, ccx_key, seq) is None  # the master's block key is not the CCX's
+    assert platform.block_score(user, ccx_key, compat.ccx_usage_key(ccx_key, seq)) == (2.0, 2.0)
+    assert compat.block_score(user, ccx_key, seq) == (2.0, 2.0)  # compat maps the rule's key in
+    assert compat.master_usage_key(compat.ccx_usage_key(ccx_key, seq)) == seq
+
+
+def test_p19_ccx_completion_under_the_ccx_key(course, block, django_user_model, recorder):
+    from completion.models import BlockCompletion
+
+    ccx, user = _ccx_learner(course, django_user_model)
+    ccx_key = str(ccx.locator)
+    courseware.view_block(user, block("welcome"))
+    [saved] = recorder.only("post_save:BlockCompletion")
+    row = saved["instance"]
+    welcome = compat.ccx_usage_key(ccx_key, usage_key("html", "welcome"))
+    assert (str(row.context_key), str(row.block_key)) == (ccx_key, welcome)
+    assert row.block_key.context_key == row.context_key  # submit_completion: context_key = block_key.context_key
+    assert BlockCompletion.objects.filter(user=user, context_key=COURSE).count() == 0
+    assert 0 < compat.course_completion(user, ccx_key) < 1
+    assert compat.course_completion(user, COURSE_KEY) == 0.0
+    assert compat.completed_blocks(user, ccx_key, [usage_key("html", "welcome")]) == {usage_key("html", "welcome")}
+
+
 def test_p11_enrolled_tab(enrolled, course):
     from types import SimpleNamespace
 
