@@ -12,6 +12,48 @@ def pytest_report_header(config):
     return "not a CI run (tests/ci.py): tests whose service or tool is missing are skipped"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _live_server_one_request_at_a_time():
+    """
+    The live server (browser, accessibility and DCC wallet tests) answers one request at a
+    time, while still accepting connections in threads.
+
+    With SQLite in memory, every live-server thread shares the test's one database
+    connection (pytest-django's ``connections_override``), and Django's docs warn that two
+    threads querying through it at once can fail at random. A browser, or the DCC wallet's
+    verifier fetching a status list and a DID document together, does send requests at
+    once: one run answered a status list with ``sqlite3.InterfaceError: bad parameter or
+    other API misuse``. So the WSGI application is called under one lock, and its response
+    read into memory under it too (responses here are small).
+    """
+    import threading  # pylint: disable=import-outside-toplevel
+
+    from django.core.servers.basehttp import ThreadedWSGIServer  # pylint: disable=import-outside-toplevel
+    from django.test.testcases import LiveServerThread  # pylint: disable=import-outside-toplevel
+
+    lock = threading.Lock()
+
+    class OneRequestAtATime(ThreadedWSGIServer):
+        def get_app(self):
+            app = super().get_app()
+
+            def serialised(environ, start_response):
+                with lock:
+                    response = app(environ, start_response)
+                    try:
+                        return [b"".join(response)]
+                    finally:
+                        if hasattr(response, "close"):
+                            response.close()
+
+            return serialised
+
+    original = LiveServerThread.server_class
+    LiveServerThread.server_class = OneRequestAtATime
+    yield
+    LiveServerThread.server_class = original
+
+
 @pytest.fixture
 def issuer(db):
     from openedx_plugin.credentials import issuing
