@@ -11,6 +11,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from lms_standin.demo_course import COURSE_KEY, usage_key
 
@@ -99,7 +100,8 @@ def test_the_public_profile(new_page, screenshot, holder, suffix):
     assert no_horizontal_scroll(page)
     screenshot(page, f"public-profile{suffix}")
     link.click()
-    assert page.get_by_text("Verified: this badge is genuine").is_visible()
+    # is_visible() does not wait: the verification page may still be loading after the click
+    expect(page.get_by_text("Verified: this badge is genuine")).to_be_visible()
 
 
 def test_the_certificate_prints_on_one_page(new_page, screenshot, holder, tmp_path):
@@ -108,7 +110,7 @@ def test_the_certificate_prints_on_one_page(new_page, screenshot, holder, tmp_pa
     sign_in(page, "ada", "ada-pw")
     page.goto(f"/badges/wallet/{award.uuid}/")
     page.get_by_role("link", name="Printable certificate").click()
-    assert page.get_by_role("heading", name="Data Wrangler").is_visible()
+    expect(page.get_by_role("heading", name="Data Wrangler")).to_be_visible()  # waits for the page (see above)
     screenshot(page, "certificate")
     for paper in ("A4", "Letter"):
         pdf = page.pdf(format=paper, print_background=True)
