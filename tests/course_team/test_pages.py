@@ -113,16 +113,21 @@ def test_pages_name_the_course_by_its_display_name(staff_client, other_staff, cl
     assert f'<p class="obw-muted obw-course"><bdi>{unnamed}</bdi></p>' in client.get(base(unnamed)).content.decode()
 
 
-def test_learner_page_shows_progress_on_every_condition(staff_client, course_staff, course_badge, learner, platform):
-    from openedx_plugin.models import BadgeRule
+def grade_and_completion_rule(course_badge, min_grade, platform, course_staff, learner, grade):
+    """A rule of a minimum grade and full completion; the learner has ``grade`` and half the course done."""
+    from openedx_plugin.models import BadgeRule  # pylint: disable=import-outside-toplevel
 
     BadgeRule.objects.create(badge_class=course_badge, condition={"all": [
-        {"kind": "course_passed", "course": COURSE_KEY, "min_percent": 0.8},
+        {"kind": "course_passed", "course": COURSE_KEY, "min_percent": min_grade},
         {"kind": "course_completion", "course": COURSE_KEY, "min_percent": 1.0}]})
-    platform.GRADES[(learner.id, COURSE_KEY)] = (0.9, True)
+    platform.GRADES[(learner.id, COURSE_KEY)] = grade
     platform.COMPLETION[(learner.id, COURSE_KEY)] = 0.5
     platform.STAFF.add((course_staff.id, COURSE_KEY))
     platform.ENROLLED.add((learner.id, COURSE_KEY))
+
+
+def test_learner_page_shows_progress_on_every_condition(staff_client, course_staff, course_badge, learner, platform):
+    grade_and_completion_rule(course_badge, 0.8, platform, course_staff, learner, grade=(0.9, True))
     response = staff_client.get(badge_url(course_badge, f"learners/{learner.id}/"))
     assert response.status_code == 200
     items = response.context["progress"]
@@ -133,15 +138,7 @@ def test_learner_page_shows_progress_on_every_condition(staff_client, course_sta
 
 def test_learner_page_shows_grade_and_completion_so_far_as_percentages(staff_client, course_staff, course_badge,
                                                                      learner, platform):
-    from openedx_plugin.models import BadgeRule
-
-    BadgeRule.objects.create(badge_class=course_badge, condition={"all": [
-        {"kind": "course_passed", "course": COURSE_KEY, "min_percent": 0.75},
-        {"kind": "course_completion", "course": COURSE_KEY, "min_percent": 1.0}]})
-    platform.GRADES[(learner.id, COURSE_KEY)] = (0.0, False)
-    platform.COMPLETION[(learner.id, COURSE_KEY)] = 0.5
-    platform.STAFF.add((course_staff.id, COURSE_KEY))
-    platform.ENROLLED.add((learner.id, COURSE_KEY))
+    grade_and_completion_rule(course_badge, 0.75, platform, course_staff, learner, grade=(0.0, False))
     page = staff_client.get(badge_url(course_badge, f"learners/{learner.id}/")).content.decode()
     cells = re.findall(r"<td>([^<]*)</td>", page)
     assert "0% / 75%" in cells and "50% / 100%" in cells  # as the condition's own text writes them
